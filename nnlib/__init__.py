@@ -1,0 +1,1 @@
+"""nnlib: the small neural-network library built in the book."""
