@@ -1,0 +1,105 @@
+"""A network: a stack of Dense layers and a loss.
+
+    a^0 = X,   a^l = f_l(a^{l-1} W_l + b_l)  for l = 1..L,   output a^L
+    backward:  delta^L = dL/dz^L (from the loss),
+               delta^l = (delta^{l+1} W_{l+1}^T) * f_l'(z^l),
+               dL/dW_l = (a^{l-1})^T delta^l,   dL/db_l = column sums of delta^l
+"""
+import numpy as np
+
+from .layers import Dense
+from .losses import get_loss
+
+
+class Network:
+    """Layers applied in order, and the loss that trains them."""
+
+    def __init__(self, layers, loss="mse"):
+        if not layers:
+            raise ValueError("a Network needs at least one layer")
+        for i, (lower, upper) in enumerate(zip(layers, layers[1:])):
+            if lower.n_out != upper.n_in:
+                raise ValueError(f"layer {i + 1} outputs {lower.n_out} values but layer {i + 2} expects "
+                                 f"{upper.n_in}; make consecutive sizes match")
+        for i, layer in enumerate(layers):
+            layer.name = f"{i + 1} (Dense {layer.n_in}->{layer.n_out})"
+        self.layers = list(layers)
+        self.loss_fn = get_loss(loss)
+        out = self.layers[-1].activation.name
+        if self.loss_fn.output and out != self.loss_fn.output:
+            raise ValueError(f"the {self.loss_fn.name} loss needs a {self.loss_fn.output} output layer, "
+                             f"but the last layer uses {out}")
+        self.dtype = self.layers[0].W.dtype
+
+    @property
+    def sizes(self):
+        return [self.layers[0].n_in] + [layer.n_out for layer in self.layers]
+
+    def forward(self, X):
+        """Output activations a^L (n_samples, n_outputs) for inputs X (n_samples, n_in)."""
+        a = np.asarray(X, dtype=self.dtype)
+        if a.ndim == 1:
+            raise ValueError(f"X must be 2-D (n_samples, {self.sizes[0]}); for one sample use X[None, :]")
+        for layer in self.layers:
+            a = layer.forward(a)
+        return a
+
+    __call__ = forward
+
+    def predict(self, X):
+        """Class labels: argmax of the outputs, or a >= 0.5 for a single output unit."""
+        a = self.forward(X)
+        if a.shape[1] == 1:
+            return (a[:, 0] >= 0.5).astype(np.int64)
+        return a.argmax(axis=1)
+
+    def loss(self, X, y):
+        """Mean loss over the samples of X."""
+        a = self.forward(X)
+        return self.loss_fn.value(self.layers[-1].z, a, y)
+
+    def backward(self, y):
+        """Backpropagate from the last forward pass; fills every layer's dW and db."""
+        top = self.layers[-1]
+        grad = top.backward_z(self.loss_fn.delta(top.z, top.a, y, top.activation), len(self.layers) > 1)
+        for i in range(len(self.layers) - 2, -1, -1):
+            grad = self.layers[i].backward(grad, need_grad_X=i > 0)
+
+    def gradients(self, X, y):
+        """Loss and gradients for a batch: returns (loss, [dW1, db1, dW2, db2, ...])."""
+        value = self.loss(X, y)
+        self.backward(y)
+        return value, self.grads()
+
+    def params(self):
+        """The live parameter arrays [W1, b1, W2, b2, ...] (an optimizer updates them in place)."""
+        return [p for layer in self.layers for p in (layer.W, layer.b)]
+
+    def grads(self):
+        """The gradient arrays [dW1, db1, ...], in the order of params()."""
+        return [g for layer in self.layers for g in (layer.dW, layer.db)]
+
+    def n_params(self):
+        return sum(p.size for p in self.params())
+
+    def __repr__(self):
+        acts = ", ".join(layer.activation.name for layer in self.layers)
+        return f"Network(sizes={self.sizes}, activations=[{acts}], loss={self.loss_fn.name!r})"
+
+
+def mlp(sizes, hidden="relu", output="softmax", loss="cross_entropy", init="he", std=None,
+        seed=0, dtype=np.float32, output_init=None):
+    """A multi-layer perceptron: mlp([784, 128, 64, 10]) has two hidden layers.
+
+    All hidden layers use ``hidden``; the last uses ``output``. Weights come from one
+    generator seeded with ``seed``, so the same call gives the same network.
+    """
+    if len(sizes) < 2:
+        raise ValueError(f"sizes needs at least an input and an output size, got {sizes}")
+    rng = np.random.default_rng(seed)
+    layers = []
+    for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
+        last = i == len(sizes) - 2
+        method = (output_init or init) if last else init
+        layers.append(Dense(n_in, n_out, output if last else hidden, method, std, rng, dtype))
+    return Network(layers, loss)

@@ -1,0 +1,118 @@
+"""Optimizers: they update the parameter arrays in place from their gradients.
+
+Each follows torch.optim's update exactly, so that one step here and there
+gives the same numbers (tested in tests/test_optim.py).
+
+- SGD:       W <- W - lr g
+- Momentum:  v <- beta v + g;   W <- W - lr v        (torch's SGD with momentum)
+- Adam:      m <- b1 m + (1 - b1) g;   s <- b2 s + (1 - b2) g^2
+             W <- W - lr (m / (1 - b1^t)) / (sqrt(s / (1 - b2^t)) + eps)   (Kingma & Ba 2015)
+"""
+import numpy as np
+
+
+class Optimizer:
+    name = "optimizer"
+
+    def __init__(self, params, lr):
+        if lr <= 0:
+            raise ValueError(f"the learning rate must be positive, got {lr}")
+        self.params = list(params)
+        self.lr = lr
+
+    def step(self, grads):
+        raise NotImplementedError
+
+    def state(self):
+        """Arrays to save for resuming (see nnlib.io)."""
+        return {}
+
+    def load_state(self, state):
+        pass
+
+    def __repr__(self):
+        return f"{type(self).__name__}(lr={self.lr})"
+
+
+class SGD(Optimizer):
+    name = "sgd"
+
+    def step(self, grads):
+        for p, g in zip(self.params, grads):
+            p -= self.lr * g
+
+
+class Momentum(Optimizer):
+    name = "momentum"
+
+    def __init__(self, params, lr, beta=0.9):
+        super().__init__(params, lr)
+        self.beta = beta
+        self.v = [np.zeros_like(p) for p in self.params]
+        self.t = 0
+
+    def step(self, grads):
+        first = self.t == 0
+        self.t += 1
+        for p, g, v in zip(self.params, grads, self.v):
+            if first:
+                v[...] = g                       # torch starts the buffer at the first gradient
+            else:
+                v *= self.beta
+                v += g
+            p -= self.lr * v
+
+    def state(self):
+        return {"t": np.array(self.t), **{f"v{i}": v for i, v in enumerate(self.v)}}
+
+    def load_state(self, state):
+        self.t = int(state["t"])
+        for i, v in enumerate(self.v):
+            v[...] = state[f"v{i}"]
+
+
+class Adam(Optimizer):
+    name = "adam"
+
+    def __init__(self, params, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+        super().__init__(params, lr)
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.m = [np.zeros_like(p) for p in self.params]
+        self.s = [np.zeros_like(p) for p in self.params]
+        self.t = 0
+
+    def step(self, grads):
+        self.t += 1
+        b1, b2 = self.beta1, self.beta2
+        c1 = 1 - b1 ** self.t                    # bias corrections
+        c2 = np.sqrt(1 - b2 ** self.t)
+        for p, g, m, s in zip(self.params, grads, self.m, self.s):
+            m *= b1
+            m += (1 - b1) * g
+            s *= b2
+            s += (1 - b2) * (g * g)
+            p -= (self.lr / c1) * m / (np.sqrt(s) / c2 + self.eps)
+
+    def state(self):
+        return {"t": np.array(self.t), **{f"m{i}": m for i, m in enumerate(self.m)},
+                **{f"s{i}": s for i, s in enumerate(self.s)}}
+
+    def load_state(self, state):
+        self.t = int(state["t"])
+        for i in range(len(self.params)):
+            self.m[i][...] = state[f"m{i}"]
+            self.s[i][...] = state[f"s{i}"]
+
+
+OPTIMIZERS = {cls.name: cls for cls in (SGD, Momentum, Adam)}
+
+
+def get_optimizer(name_or_obj, params, lr):
+    """An optimizer from its name ("sgd", "momentum", "adam") or an Optimizer passed through."""
+    if isinstance(name_or_obj, Optimizer):
+        return name_or_obj
+    try:
+        cls = OPTIMIZERS[name_or_obj]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown optimizer {name_or_obj!r}; choose one of {sorted(OPTIMIZERS)}") from None
+    return cls(params, lr)
