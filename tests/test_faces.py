@@ -1,0 +1,221 @@
+"""Tests for nnlib.faces: the face drawings, the preprocessing and the committed data."""
+
+import csv
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from nnlib.faces import (binarize, draw_face, label_names, load_face_folder, load_face_image, make_faces,
+                         to_grayscale)
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data" / "faces"
+
+
+# ------------------------------------------------------------------ drawing
+@pytest.mark.parametrize("style", ["sketch", "shaded"])
+def test_same_seed_same_face(style):
+    a = draw_face("happy", 50, seed=7, style=style)
+    assert np.array_equal(a, draw_face("happy", 50, seed=7, style=style))
+    assert np.array_equal(a, draw_face("happy", 50, seed=np.random.default_rng(7), style=style))
+    assert not np.array_equal(a, draw_face("happy", 50, seed=8, style=style))
+
+
+@pytest.mark.parametrize("style", ["sketch", "shaded"])
+@pytest.mark.parametrize("size", [48, 50, 64])
+@pytest.mark.parametrize("mood", ["happy", "sad", "surprised"])
+def test_shape_dtype(style, size, mood):
+    img = draw_face(mood, size, seed=0, style=style)
+    assert img.shape == (size, size) and img.dtype == np.uint8
+    if style == "sketch":  # black ink on mostly white paper
+        assert np.median(img) == 255 and img.min() < 64
+    else:  # a filled picture with many gray levels
+        assert len(np.unique(img)) > 50
+
+
+def test_make_faces_labels_and_order():
+    X, y, names = make_faces(3, seed=0)
+    assert X.shape == (6, 50, 50) and X.dtype == np.uint8
+    assert names == ("sad", "happy")
+    assert y.tolist() == [1, 1, 1, 0, 0, 0]  # happy first, 1 = happy, as in the source
+    X3, y3, names3 = make_faces(2, ("happy", "sad", "surprised"), size=48, style="shaded")
+    assert X3.shape == (6, 48, 48) and y3.tolist() == [0, 0, 1, 1, 2, 2]
+    assert names3 == ("happy", "sad", "surprised")
+
+
+def test_make_faces_deterministic_and_prefix_stable():
+    X1, _, _ = make_faces(3, seed=4)
+    X2, _, _ = make_faces(3, seed=4)
+    X5, _, _ = make_faces(5, seed=4)
+    assert np.array_equal(X1, X2)
+    assert np.array_equal(X1[:3], X5[:3])  # the happy faces 0..2 do not depend on n
+    assert not np.array_equal(X1, make_faces(3, seed=5)[0])
+
+
+def test_hard_faces_are_the_last_ones():
+    easy, _, _ = make_faces(5, seed=0)
+    mixed, _, _ = make_faces(5, seed=0, hard_fraction=0.4)
+    assert np.array_equal(easy[:3], mixed[:3]) and np.array_equal(easy[5:8], mixed[5:8])
+    assert not np.array_equal(easy[3:5], mixed[3:5])
+
+
+def _corners_minus_middle(D, size):
+    """Row centroid (pixels) of the positive part of D: middle columns minus side columns.
+
+    Restricted to the lower half, where the mouth is. Positive = the middle is lower
+    than the sides (a smile, since rows grow downward).
+    """
+    rows = np.arange(size)[:, None]
+    band = slice(size // 2, int(0.9 * size))
+    mid = slice(int(0.42 * size), int(0.58 * size))
+    side = np.r_[int(0.22 * size):int(0.38 * size), int(0.62 * size):int(0.78 * size)]
+    P = np.clip(D, 0, None)[band]
+
+    def centroid(cols):
+        return float((P[:, cols] * rows[band]).sum() / P[:, cols].sum())
+
+    return centroid(mid) - centroid(side)
+
+
+def test_mean_happy_mouth_curves_up_and_sad_down():
+    """Mean ink of 60 happy minus 60 sad sketches: the happy ink is a smile, the sad ink a frown."""
+    X, y, _ = make_faces(60, seed=3)
+    ink = (255 - X.astype(float)) / 255
+    D = ink[y == 1].mean(0) - ink[y == 0].mean(0)
+    assert _corners_minus_middle(D, 50) > 2.0  # happy: middle lower than the corners
+    assert _corners_minus_middle(-D, 50) < -2.0  # sad: middle higher than the corners
+
+
+@pytest.mark.parametrize("style,size", [("sketch", 64), ("shaded", 48)])
+def test_same_seed_happy_and_sad_differ_by_the_mouth(style, size):
+    D = np.mean([(draw_face("sad", size, [1, i], style).astype(float) - draw_face("happy", size, [1, i], style)) / 255
+                 for i in range(20)], axis=0)  # > 0 where happy is darker
+    assert _corners_minus_middle(D, size) > 2.0
+    assert _corners_minus_middle(-D, size) < -2.0
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="unknown mood 'angry'"):
+        draw_face("angry")
+    with pytest.raises(ValueError, match="unknown style"):
+        draw_face("happy", style="oil")
+    with pytest.raises(ValueError, match="difficulty"):
+        draw_face("happy", difficulty=2)
+    with pytest.raises(ValueError, match="unknown mood"):
+        make_faces(2, moods=("happy", "grumpy"))
+    with pytest.raises(ValueError, match="distinct"):
+        label_names(("happy", "happy"))
+
+
+# ------------------------------------------------------------ preprocessing
+def test_binarize_gives_only_zero_and_one():
+    gray = draw_face("sad", 50, seed=2)
+    B = binarize(gray)
+    assert B.dtype == np.float32 and set(np.unique(B)) == {0.0, 1.0}
+    assert binarize(np.array([[0, 127, 128, 255]], np.uint8)).tolist() == [[1, 1, 0, 0]]
+
+
+def test_to_grayscale_rgb_and_transparency():
+    rgb = np.zeros((4, 4, 3), np.uint8)
+    rgb[0, 0] = (255, 255, 255)
+    g = to_grayscale(rgb)
+    assert g.shape == (4, 4) and g.dtype == np.uint8 and g[0, 0] == 255 and g[1, 1] == 0
+    rgba = np.zeros((4, 4, 4), np.uint8)  # fully transparent black = untouched paper
+    rgba[2, 2] = (0, 0, 0, 255)
+    assert binarize(to_grayscale(rgba)).sum() == 1
+
+
+def test_load_face_image_resizes_a_reader_drawing():
+    path = DATA / "examples" / "my_happy_face.png"
+    with Image.open(path) as img:
+        assert img.size == (200, 200)
+    M = load_face_image(path)
+    assert M.shape == (50, 50) and M.dtype == np.float32
+    assert set(np.unique(M)) == {0.0, 1.0} and 0.05 < M.mean() < 0.4
+    with pytest.raises(ValueError, match="200x200 pixels, expected 50x50"):
+        load_face_image(path, resize=False)
+
+
+def test_load_face_image_matches_the_steps():
+    path = DATA / "train" / "sad" / "face_00.png"
+    with Image.open(path) as img:
+        expected = binarize(to_grayscale(img), 128)
+    assert np.array_equal(load_face_image(path), expected)
+
+
+def test_load_face_folder_train():
+    X, y, files = load_face_folder(DATA / "train")
+    assert X.shape == (80, 2500) and X.dtype == np.float32
+    assert y.tolist() == [1] * 40 + [0] * 40
+    assert files[0] == "happy/face_00.png" and files[39] == "happy/face_39.png" and files[40] == "sad/face_00.png"
+    assert set(np.unique(X)) == {0.0, 1.0}
+
+
+def test_load_face_folder_test_matches_labels_csv():
+    X, y, files = load_face_folder(DATA / "test")
+    with open(DATA / "test" / "labels.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert files == [r["filename"] for r in rows]
+    assert y.tolist() == [int(r["label"]) for r in rows]
+    hard = [r["filename"] for r in rows if r["hard"] == "1"]
+    assert len(hard) == 4 and all(Path(h).name.startswith("hard_") for h in hard)
+
+
+def test_committed_data_is_what_the_script_draws(tmp_path):
+    spec = importlib.util.spec_from_file_location("make_faces", ROOT / "scripts" / "make_faces.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    script.main(tmp_path)
+    made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    committed = sorted(p.relative_to(DATA) for p in DATA.rglob("*") if p.suffix in (".png", ".csv"))
+    assert made == committed
+    for rel in made:
+        if rel.suffix == ".png":
+            with Image.open(tmp_path / rel) as a, Image.open(DATA / rel) as b:
+                assert a.mode == b.mode and np.array_equal(np.asarray(a), np.asarray(b)), rel
+        else:
+            assert (tmp_path / rel).read_text() == (DATA / rel).read_text()
+
+
+# ------------------------------------------------------------------- errors
+def test_missing_folder_and_subfolder(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no folder"):
+        load_face_folder(tmp_path / "nowhere")
+    (tmp_path / "happy").mkdir()
+    with pytest.raises(FileNotFoundError, match="at least two"):
+        load_face_folder(tmp_path)
+    with pytest.raises(FileNotFoundError, match="missing subfolder"):
+        load_face_folder(tmp_path, moods=("happy", "sad"))
+    with pytest.raises(FileNotFoundError, match="no image file"):
+        load_face_image(tmp_path / "missing.png")
+
+
+def _folder_with(tmp_path, name, writer):
+    for mood in ("happy", "sad"):
+        (tmp_path / mood).mkdir()
+        Image.fromarray(draw_face(mood, 50, seed=0)).save(tmp_path / mood / "face_00.png")
+    writer(tmp_path / "sad" / name)
+    return tmp_path
+
+
+def test_unreadable_file(tmp_path):
+    folder = _folder_with(tmp_path, "broken.png", lambda p: p.write_bytes(b"this is not a png"))
+    with pytest.raises(ValueError, match="could not open .*broken.png"):
+        load_face_folder(folder)
+
+
+def test_wrong_size_in_folder(tmp_path):
+    folder = _folder_with(tmp_path, "big.png", lambda p: Image.new("L", (64, 64), 255).save(p))
+    with pytest.raises(ValueError, match="64x64 pixels, expected 50x50"):
+        load_face_folder(folder)
+
+
+def test_empty_subfolder(tmp_path):
+    (tmp_path / "happy").mkdir()
+    (tmp_path / "sad").mkdir()
+    Image.fromarray(draw_face("happy", 50, seed=0)).save(tmp_path / "happy" / "a.png")
+    with pytest.raises(ValueError, match="holds no image files"):
+        load_face_folder(tmp_path)
