@@ -1,9 +1,9 @@
 """A network: a stack of Dense layers and a loss.
 
-    a^0 = X,   a^l = f_l(a^{l-1} W_l + b_l)  for l = 1..L,   output a^L
-    backward:  delta^L = dL/dz^L (from the loss),
-               delta^l = (delta^{l+1} W_{l+1}^T) * f_l'(z^l),
-               dL/dW_l = (a^{l-1})^T delta^l,   dL/db_l = column sums of delta^l
+    a_0 = X,   z_l = a_{l-1} W_l + b_l,   a_l = f_l(z_l)   for l = 1..m,   output a_m
+    backward:  delta_m = dL/dz_m (from the loss),
+               delta_l = (delta_{l+1} W_{l+1}^T) * f_l'(z_l)      (* is the Hadamard product),
+               dL/dW_l = a_{l-1}^T delta_l,   dL/db_l = column sums of delta_l
 """
 import numpy as np
 
