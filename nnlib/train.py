@@ -14,7 +14,9 @@ from .optim import get_optimizer
 
 
 class TrainingDiverged(RuntimeError):
-    """The loss or a gradient became NaN or infinite."""
+    """The loss or a gradient became NaN or infinite; ``.history`` holds the epochs before it."""
+
+    history = None
 
 
 class History(dict):
@@ -88,12 +90,14 @@ def clip_gradients(grads, clip_norm=None, clip_value=None):
     return norm
 
 
-def _diverged(epoch, batch, what, lr, clip_norm):
+def _diverged(epoch, batch, what, lr, clip_norm, history):
     hint = "add gradient clipping (e.g. clip_norm=1.0), " if clip_norm is None else ""
-    return TrainingDiverged(
+    error = TrainingDiverged(
         f"training diverged at epoch {epoch + 1}, batch {batch + 1}: {what} became NaN or infinite. "
         f"Try a lower learning rate (now {lr}), {hint}a smaller weight initialization, "
         f"or check the inputs are scaled (e.g. to [0, 1]).")
+    error.history = history
+    return error
 
 
 def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=0.1, X_val=None, y_val=None,
@@ -129,11 +133,11 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=0.1, X_val=None
             with np.errstate(over="ignore", invalid="ignore"):   # divergence is reported below, clearly
                 value, grads = net.gradients(Xb, yb)
             if not np.isfinite(value):
-                raise _diverged(epoch, batch, "the loss", opt.lr, clip_norm)
+                raise _diverged(epoch, batch, "the loss", opt.lr, clip_norm, history)
             with np.errstate(over="ignore", invalid="ignore"):
                 norm = clip_gradients(grads, clip_norm, clip_value)
             if not np.isfinite(norm):
-                raise _diverged(epoch, batch, "a gradient", opt.lr, clip_norm)
+                raise _diverged(epoch, batch, "a gradient", opt.lr, clip_norm, history)
             total += value * len(idx)
             if classify:
                 correct += n_correct(net.layers[-1].a, yb)
@@ -142,7 +146,8 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=0.1, X_val=None
         if classify:
             record["acc"] = correct / n
         if X_val is not None:
-            record.update({f"val_{k}": v for k, v in evaluate(net, X_val, y_val).items()})
+            with np.errstate(over="ignore", invalid="ignore"):
+                record.update({f"val_{k}": v for k, v in evaluate(net, X_val, y_val).items()})
         record["time"] = time.perf_counter() - t0
         history.append(**record)
         if progress:

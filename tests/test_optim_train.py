@@ -60,8 +60,9 @@ def test_target_loss_stops_training_early():
 def test_divergence_raises_a_helpful_error():
     X, y = blobs()
     net = nnlib.mlp([2, 64, 64, 3], init="normal", std=10.0, seed=0)
-    with pytest.raises(nnlib.TrainingDiverged, match="lower learning rate.*clip_norm"):
+    with pytest.raises(nnlib.TrainingDiverged, match="lower learning rate.*clip_norm") as info:
         nnlib.fit(net, X * 1e3, y, epochs=20, lr=100.0)
+    assert isinstance(info.value.history, nnlib.History)
 
 
 def test_gradient_clipping_by_norm_and_value():
