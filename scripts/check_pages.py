@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""Render every page of the built book in headless Chromium and check what a reader sees.
+
+For each HTML page of ``_build/html`` (except search and genindex) the page is served from
+127.0.0.1, loaded with the network otherwise blocked, given time for MathJax to typeset, and
+its DOM is dumped. The check fails when
+
+* visible text still holds raw TeX (``\\frac``, ``$$``, ``\\(``, ``\\[``, ``\\begin{``), i.e. a
+  formula MathJax did not typeset, or MathJax reports an error (``mjx-merror``);
+* an ``<img>`` points to a local file that does not exist;
+* an internal link points to a missing file or to a missing ``#anchor``;
+* the page loads a script, stylesheet, font, image or frame from the internet (links that a
+  reader clicks, such as the Binder and Colab launch buttons, are fine).
+
+Usage::
+
+    python scripts/check_pages.py [_build/html] [--jobs 2] [PAGE ...]
+    python scripts/check_pages.py _build/html --screenshot notebooks/01_neuron_forward_pass.html --out shot.png
+
+Prints one line per failure and ``checked N pages``; exits with 1 if anything failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from bs4 import BeautifulSoup
+
+RAW_TEX = ("\\frac", "$$", "\\(", "\\[", "\\begin{")
+SKIP_PAGES = {"search.html", "genindex.html", "py-modindex.html"}
+# Text inside these elements is code or machinery, not prose: raw TeX there is intended.
+NOT_PROSE = ["script", "style", "noscript", "template", "textarea", "pre", "code", "kbd", "samp",
+             "mjx-assistive-mml", "math"]
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+
+
+def find_chromium() -> str:
+    """The browser binary: $CHROMIUM if set, else the first of CHROMIUM_NAMES on PATH."""
+    explicit = os.environ.get("CHROMIUM")
+    if explicit:
+        return explicit
+    for name in CHROMIUM_NAMES:
+        path = shutil.which(name)
+        if path:
+            return path
+    sys.exit("error: no Chromium found; install it (Debian: apt-get install chromium) "
+             "or set CHROMIUM=/path/to/chrome")
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep the output to failures only
+        pass
+
+
+def serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve `root` on 127.0.0.1 at a free port, in a daemon thread; return (server, base URL)."""
+    handler = functools.partial(QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def chromium(browser: str, url: str, *extra: str, budget_ms: int = 10000,
+             timeout_s: int = 120) -> subprocess.CompletedProcess:
+    """Run headless Chromium once on `url` with a throw-away profile and no outside network."""
+    with tempfile.TemporaryDirectory(prefix="check-pages-") as profile:
+        cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--disable-extensions", "--disable-default-apps", "--no-first-run",
+               "--no-default-browser-check", "--mute-audio", "--hide-scrollbars",
+               # Anything not on 127.0.0.1 fails to resolve: the page must work offline.
+               "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+               f"--user-data-dir={profile}", f"--virtual-time-budget={budget_ms}",
+               *extra, url]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s,
+                              stdin=subprocess.DEVNULL)
+
+
+def list_pages(root: Path) -> list[str]:
+    """All HTML pages relative to root, posix style, without search/genindex and _static etc."""
+    pages = []
+    for path in sorted(root.rglob("*.html")):
+        rel = path.relative_to(root).as_posix()
+        if rel in SKIP_PAGES or any(part.startswith(("_", ".")) for part in rel.split("/")[:-1]):
+            continue
+        pages.append(rel)
+    return pages
+
+
+@functools.lru_cache(maxsize=None)
+def anchors_of(path: Path) -> frozenset[str]:
+    """Every id and <a name> of a built page (the static file, as Sphinx wrote it)."""
+    soup = BeautifulSoup(path.read_text(encoding="utf-8", errors="replace"), "html.parser")
+    ids = {tag["id"] for tag in soup.find_all(id=True)}
+    ids |= {tag["name"] for tag in soup.find_all("a", attrs={"name": True})}
+    return frozenset(ids)
+
+
+def visible_text(soup: BeautifulSoup) -> str:
+    """Prose text of the page body, without code, scripts and hidden elements."""
+    body = soup.body or soup
+    for tag in body.find_all(NOT_PROSE):
+        tag.decompose()
+    for tag in body.find_all(attrs={"hidden": True}):
+        tag.decompose()
+    for tag in body.find_all(style=True):
+        style = tag.get("style", "").replace(" ", "").lower()
+        if "display:none" in style:
+            tag.decompose()
+    return body.get_text(" ")
+
+
+def is_remote(url: str) -> bool:
+    return url.startswith("//") or urlsplit(url).scheme in ("http", "https")
+
+
+def local_target(root: Path, page: str, url: str) -> tuple[Path, str] | None:
+    """The file (and #fragment) that a relative URL on `page` points to; None if not a file link."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        return None
+    if not parts.path:
+        return root / page, unquote(parts.fragment)
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path)))
+    target = root / joined
+    if target.is_dir():
+        target = target / "index.html"
+    return target, unquote(parts.fragment)
+
+
+def check_dom(root: Path, page: str, dom: str) -> list[str]:
+    """Problems of one rendered page, one sentence each."""
+    problems = []
+    soup = BeautifulSoup(dom, "html.parser")
+
+    # Resources that would be fetched from the internet.
+    resource_attrs = [("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"),
+                      ("video", "src"), ("audio", "src")]
+    for tag_name, attr in resource_attrs:
+        for tag in soup.find_all(tag_name, attrs={attr: True}):
+            if is_remote(tag[attr]):
+                problems.append(f"loads <{tag_name}> from the internet: {tag[attr]}")
+    for tag in soup.find_all("link", href=True):
+        rel = " ".join(tag.get("rel", [])).lower()
+        if is_remote(tag["href"]) and any(k in rel for k in ("stylesheet", "preload", "icon", "font")):
+            problems.append(f"loads <link rel={rel}> from the internet: {tag['href']}")
+
+    # Local scripts and stylesheets that are missing (MathJax not copied, for example).
+    for tag_name, attr in [("script", "src"), ("link", "href")]:
+        for tag in soup.find_all(tag_name, attrs={attr: True}):
+            if tag_name == "link" and "stylesheet" not in tag.get("rel", []):
+                continue
+            target = None if is_remote(tag[attr]) else local_target(root, page, tag[attr])
+            if target and not target[0].is_file():
+                problems.append(f"missing local <{tag_name}> file: {tag[attr]}")
+
+    # Images.
+    for img in soup.find_all("img", src=True):
+        src = img["src"]
+        if src.startswith("data:") or is_remote(src):
+            continue
+        target = local_target(root, page, src)
+        if target and not target[0].is_file():
+            problems.append(f"broken image: {src}")
+
+    # Internal links and anchors.
+    for a in soup.find_all("a", href=True):
+        href = a["href"].strip()
+        if not href or href == "#" or href.startswith(("mailto:", "javascript:", "data:")):
+            continue
+        target = local_target(root, page, href)
+        if target is None:
+            continue
+        path, fragment = target
+        if not path.exists():
+            problems.append(f"link to missing file: {href}")
+        elif fragment and path.suffix == ".html" and fragment not in anchors_of(path):
+            problems.append(f"link to missing anchor: {href}")
+
+    # MathJax.
+    for err in soup.find_all("mjx-merror"):
+        message = err.get("data-mjx-error") or err.get_text(" ").strip()
+        block = err.find_parent(["p", "li", "td", "dd", "div"])
+        where = " ".join(block.get_text(" ").split())[:80] if block else ""
+        problems.append(f"MathJax error: {message} (in: {where}...)")
+    text = visible_text(soup)
+    for tex in RAW_TEX:
+        at = text.find(tex)
+        if at >= 0:
+            snippet = " ".join(text[max(0, at - 40): at + 40].split())
+            problems.append(f"raw TeX {tex!r} in visible text: ...{snippet}...")
+    return problems
+
+
+def redirect_target(root: Path, page: str) -> str | None:
+    """The URL of a `<meta http-equiv="refresh">` redirect page (Jupyter Book's index.html)."""
+    soup = BeautifulSoup((root / page).read_text(encoding="utf-8", errors="replace"), "html.parser")
+    for meta in soup.find_all("meta", attrs={"http-equiv": True, "content": True}):
+        if meta["http-equiv"].lower() == "refresh":
+            match = re.search(r"url\s*=\s*['\"]?([^'\";]+)", meta["content"], re.IGNORECASE)
+            return match.group(1).strip() if match else ""
+    return None
+
+
+def check_page(browser: str, base: str, root: Path, page: str, budget_ms: int) -> list[str]:
+    redirect = redirect_target(root, page)
+    if redirect is not None:
+        # A redirect has no content of its own: check only that its target exists.
+        target = local_target(root, page, redirect) if redirect else None
+        if is_remote(redirect) or target is None or not target[0].is_file():
+            return [f"redirect to a missing page: {redirect!r}"]
+        return []
+    try:
+        run = chromium(browser, urljoin(base, page), "--dump-dom", budget_ms=budget_ms)
+    except subprocess.TimeoutExpired:
+        return ["Chromium timed out rendering the page"]
+    if run.returncode != 0 or "<body" not in run.stdout:
+        tail = " | ".join(run.stderr.strip().splitlines()[-3:])
+        return [f"Chromium failed (exit {run.returncode}): {tail}"]
+    return check_dom(root, page, run.stdout)
+
+
+def screenshot(browser: str, base: str, root: Path, page: str, out: Path, size: str,
+               dark: bool, budget_ms: int) -> int:
+    if not (root / page).is_file():
+        print(f"error: no page {page} in {root}", file=sys.stderr)
+        return 2
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    extra = [f"--screenshot={out}", f"--window-size={size}"]
+    if dark:
+        extra += ["--force-dark-mode", "--blink-settings=preferredColorScheme=0"]
+    run = chromium(browser, urljoin(base, page), *extra, budget_ms=budget_ms)
+    if run.returncode != 0 or not out.is_file():
+        print(f"error: Chromium could not take the screenshot: {run.stderr.strip()[-500:]}",
+              file=sys.stderr)
+        return 1
+    print(f"screenshot of {page} saved to {out}")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("html_dir", nargs="?", default="_build/html", type=Path,
+                        help="the built book (default: _build/html)")
+    parser.add_argument("pages", nargs="*", help="only these pages (relative to html_dir)")
+    parser.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
+                        help="pages rendered in parallel (default: CPUs, at most 4)")
+    parser.add_argument("--budget-ms", type=int, default=10000,
+                        help="virtual time Chromium gives each page to run its scripts")
+    parser.add_argument("--screenshot", metavar="PAGE", help="save a PNG of PAGE instead of checking")
+    parser.add_argument("--out", type=Path, default=Path("_build/screenshot.png"),
+                        help="where --screenshot writes (default: _build/screenshot.png)")
+    parser.add_argument("--size", default="1280,2000", help="window size W,H for --screenshot")
+    parser.add_argument("--dark", action="store_true", help="screenshot with a dark colour scheme")
+    args = parser.parse_args(argv)
+
+    root = args.html_dir.resolve()
+    if not (root / "index.html").is_file():
+        print(f"error: {root} has no index.html; build the book first with `make book`",
+              file=sys.stderr)
+        return 2
+    browser = find_chromium()
+    server, base = serve(root)
+    try:
+        if args.screenshot:
+            return screenshot(browser, base, root, args.screenshot, args.out, args.size,
+                              args.dark, args.budget_ms)
+        pages = args.pages or list_pages(root)
+        missing = [p for p in pages if not (root / p).is_file()]
+        if missing:
+            print(f"error: no such page(s) in {root}: {', '.join(missing)}", file=sys.stderr)
+            return 2
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            results = list(pool.map(
+                lambda p: (p, check_page(browser, base, root, p, args.budget_ms)), pages))
+    finally:
+        server.shutdown()
+
+    n_failures = 0
+    for page, problems in results:
+        for problem in problems:
+            n_failures += 1
+            print(f"FAIL {page}: {problem}")
+    print(f"checked {len(results)} pages, {n_failures} problem(s)")
+    return 1 if n_failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
