@@ -17,7 +17,8 @@ here learns. Two styles:
 
 Both are drawn at 4x the final resolution and then averaged down (4x4 boxes),
 which gives smooth strokes. The second half of the module is the source's
-preprocessing: open -> grayscale -> threshold to 0/1 -> stack.
+preprocessing: open -> grayscale -> threshold to 0/1 -> stack, and
+predict_face, which lets a trained network judge any drawing.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ MOODS = ("happy", "sad", "surprised")
 STYLES = ("sketch", "shaded")
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 SCALE = 4  # draw at SCALE times the final size, then average SCALE x SCALE boxes
+HARD_DIFFICULTY = 0.5  # what hard=True means
 
 
 # ----------------------------------------------------------------- helpers
@@ -113,16 +115,17 @@ def _stroke(draw, pts, width, fill=0):
         draw.ellipse([x - r, y - r, x + r, y + r], fill=fill)
 
 
-def _mouth_curve(rng, mood, difficulty, mv, mw, n=30):
+def _mouth_curve(rng, mood, difficulty, mv, mw, n=30, depth=(0.15, 0.3)):
     """The mouth line v(u) in face coordinates; its curvature carries the mood.
 
     v(t) = mv + d * (1/2 - |t|^p),  t in [-1, 1],  u = mw * t.
     Happy has d > 0 (middle lower than the corners, since v points down),
-    sad has d < 0. Difficulty shrinks d by (1 - difficulty) and adds a tilt
-    and a wiggle, so a hard mouth is nearly flat and distorted.
+    sad has d < 0; |d| is drawn from `depth`. Difficulty shrinks d by
+    (1 - difficulty) and adds a tilt and a wiggle, so a hard mouth is flatter
+    and distorted.
     """
     t = np.linspace(-1, 1, n)
-    d = rng.uniform(0.15, 0.3) * (1 if mood == "happy" else -1)
+    d = rng.uniform(*depth) * (1 if mood == "happy" else -1)
     p = rng.uniform(1.6, 2.8)
     mv = min(mv, 0.68 - abs(d) / 2)  # keep the mouth off the chin
     v = mv + d * (1 - difficulty) * (0.5 - np.abs(t) ** p)
@@ -141,14 +144,16 @@ def _draw_sketch(rng, mood, size, difficulty):
     w = rng.uniform(0.025, 0.05) * S  # stroke width
     jitter = 0.004 * S
 
-    # head: a wobbly ellipse of random size, position and tilt; a person drawing
-    # into a small canvas fills it in much the same way each time, so these vary
-    # less than they could (a dense network on 80 faces needs that)
-    rx = rng.uniform(0.35, 0.42) * S
+    # head: a wobbly ellipse of random size, position and tilt. A person drawing
+    # into a small canvas fills it in much the same way each time, so these (and
+    # the height and depth of the mouth below) vary little: a dense network has
+    # no notion of "the same stroke, one pixel lower" and learns from 80 faces
+    # only what stays in place.
+    rx = rng.uniform(0.37, 0.41) * S
     ry = min(rx * rng.uniform(0.95, 1.18), 0.43 * S)
     free = max(0.0, S / 2 - max(rx, ry) * 1.06 - w)
-    cx, cy = S / 2 + rng.uniform(-free, free, size=2) * 0.5
-    to_px = _frame(cx, cy, rx, ry, rng.uniform(-0.1, 0.1))
+    cx, cy = S / 2 + rng.uniform(-free, free, size=2) * 0.15
+    to_px = _frame(cx, cy, rx, ry, rng.uniform(-0.05, 0.05))
 
     def line(u, v, width=w):
         pts = to_px(u, v)
@@ -204,7 +209,7 @@ def _draw_sketch(rng, mood, size, difficulty):
             draw.ellipse([x - 0.7 * w, y - 0.7 * w, x + 0.7 * w, y + 0.7 * w], fill=0)
 
     # mouth: the stroke that tells the mood
-    mv = rng.uniform(0.38, 0.55)
+    mv = rng.uniform(0.43, 0.5)
     if mood == "surprised":  # an open "O"; a hard one is a small flat oval
         ru = rng.uniform(0.1, 0.17) * (1 - 0.5 * difficulty)
         rv = ru * rng.uniform(1.0, 1.5) * (1 - 0.7 * difficulty)
@@ -213,7 +218,7 @@ def _draw_sketch(rng, mood, size, difficulty):
             draw.polygon(to_px(u, v).ravel().tolist(), fill=0)
         line(np.append(u, u[:2]), np.append(v, v[:2]))
     else:
-        u, v = _mouth_curve(rng, mood, difficulty, mv, rng.uniform(0.25, 0.48))
+        u, v = _mouth_curve(rng, mood, difficulty, mv, rng.uniform(0.25, 0.48), depth=(0.22, 0.35))
         u = u + rng.normal(0, 0.03)
         line(u, v)
         grin = rng.random() < 0.15  # drawn for every mood, so that happy and sad share draws
@@ -221,7 +226,7 @@ def _draw_sketch(rng, mood, size, difficulty):
             line(u, v - 0.65 * (v - (v[0] + v[-1]) / 2))
 
     # a stray stroke now and then, as a slip of the mouse
-    if rng.random() < 0.12:
+    if rng.random() < 0.1:
         x, y = rng.uniform(0.05, 0.95, size=2) * S
         a, length = rng.uniform(0, np.pi), rng.uniform(0.04, 0.12) * S
         _stroke(draw, [(x, y), (x + length * np.cos(a), y + length * np.sin(a))], 0.8 * w)
@@ -319,9 +324,10 @@ def draw_face(mood, size=50, seed=None, style="sketch", difficulty=0.0, hard=Fal
     Generator (the same int gives the same face). style: "sketch" (black
     strokes on white, 0 = ink, 255 = paper) or "shaded" (a filled gray face;
     made for 48x48). difficulty in [0, 1] flattens and distorts the mouth;
-    hard=True is a shortcut for difficulty=0.9 (a face whose mood a person
-    can hardly tell). With the same seed, a happy and a sad face are the same
-    face except for the mouth (and the slant of the brows).
+    hard=True is a shortcut for difficulty=HARD_DIFFICULTY (0.5: half the
+    mouth's curve is left, tilted and wiggled; harder, still readable). With
+    the same seed, a happy and a sad face are the same face except for the
+    mouth (and the slant of the brows).
     """
     _check_mood(mood)
     if style not in STYLES:
@@ -331,7 +337,7 @@ def draw_face(mood, size=50, seed=None, style="sketch", difficulty=0.0, hard=Fal
     if not 0 <= difficulty <= 1:
         raise ValueError(f"difficulty must lie in [0, 1], got {difficulty}")
     if hard:
-        difficulty = max(difficulty, 0.9)
+        difficulty = max(difficulty, HARD_DIFFICULTY)
     draw = _draw_sketch if style == "sketch" else _draw_shaded
     return draw(_as_rng(seed), mood, int(size), float(difficulty))
 
@@ -444,3 +450,22 @@ def load_face_folder(folder, size=50, threshold=128, moods=None):
             y.append(names.index(mood))
             filenames.append(f"{mood}/{p.name}")
     return np.stack(rows), np.array(y, dtype=np.int64), filenames
+
+
+def predict_face(net, path, threshold=128):
+    """Read a drawing and let a happy/sad network judge it; return (mood, confidence, output).
+
+    The image goes through load_face_image (any size is resized to the
+    network's input, e.g. 50x50 for 2,500 inputs). ``output`` is the network's
+    sigmoid output a, read as the probability of "happy" (label 1): the mood
+    is "happy" when a >= 0.5, and the confidence is a for happy, 1 - a for sad.
+    """
+    n_in, n_out = net.sizes[0], net.sizes[-1]
+    size = int(round(np.sqrt(n_in)))
+    if size * size != n_in or n_out != 1:
+        raise ValueError(f"predict_face needs a happy/sad network with a square image input and one sigmoid "
+                         f"output (e.g. sizes [2500, ..., 1]), got sizes {net.sizes}")
+    x = load_face_image(path, size, threshold).reshape(1, n_in)
+    a = float(net.forward(x)[0, 0])
+    mood = "happy" if a >= 0.5 else "sad"
+    return mood, (a if mood == "happy" else 1 - a), a

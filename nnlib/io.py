@@ -60,6 +60,9 @@ def save(net, path, optimizer=None, history=None):
             np.savez(f, **arrays)
             f.flush()
             os.fsync(f.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)        # mkstemp makes it private; give it normal permissions
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -7,7 +7,7 @@ Everything is drawn by nnlib.faces with fixed seeds, so running it again gives
 the same pixels. Layout:
 
     train/happy/face_00..39.png  train/sad/face_00..39.png   (50x50, 8-bit gray)
-    test/happy/face_00..07.png + hard_08..09.png, the same for test/sad
+    test/happy/face_00..07.png + hard_08..09.png (harder: flatter, tilted mouths), the same for test/sad
     test/labels.csv                      filename,label,hard (label 1 = happy, 0 = sad)
     examples/my_happy_face.png, my_sad_face.png   200x200 RGB, like a reader's drawing
     examples/shaded_happy.png, shaded_sad.png, shaded_surprised.png   48x48 gray, CNN chapter

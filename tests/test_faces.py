@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from nnlib.faces import (binarize, draw_face, label_names, load_face_folder, load_face_image, make_faces,
-                         to_grayscale)
+from nnlib import Dense, Network
+from nnlib.faces import (HARD_DIFFICULTY, binarize, draw_face, label_names, load_face_folder, load_face_image,
+                         make_faces, predict_face, to_grayscale)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "faces"
@@ -87,6 +88,20 @@ def test_mean_happy_mouth_curves_up_and_sad_down():
     D = ink[y == 1].mean(0) - ink[y == 0].mean(0)
     assert _corners_minus_middle(D, 50) > 2.0  # happy: middle lower than the corners
     assert _corners_minus_middle(-D, 50) < -2.0  # sad: middle higher than the corners
+
+
+def test_hard_faces_are_harder_but_still_readable():
+    """Hard mouths keep the sign of their curve, with less of it than ordinary mouths."""
+    assert draw_face("sad", 50, seed=4, hard=True).tolist() == draw_face("sad", 50, seed=4,
+                                                                        difficulty=HARD_DIFFICULTY).tolist()
+    X, y, _ = make_faces(60, seed=5, hard_fraction=1.0)
+    ink = (255 - X.astype(float)) / 255
+    D = ink[y == 1].mean(0) - ink[y == 0].mean(0)
+    X0, y0, _ = make_faces(60, seed=5)
+    ink0 = (255 - X0.astype(float)) / 255
+    D0 = ink0[y0 == 1].mean(0) - ink0[y0 == 0].mean(0)
+    assert _corners_minus_middle(-D, 50) < -2.0  # the sad ink is still a frown
+    assert _corners_minus_middle(-D, 50) > _corners_minus_middle(-D0, 50)  # but a flatter one
 
 
 @pytest.mark.parametrize("style,size", [("sketch", 64), ("shaded", 48)])
@@ -178,6 +193,33 @@ def test_committed_data_is_what_the_script_draws(tmp_path):
                 assert a.mode == b.mode and np.array_equal(np.asarray(a), np.asarray(b)), rel
         else:
             assert (tmp_path / rel).read_text() == (DATA / rel).read_text()
+
+
+# ------------------------------------------------------------- predict_face
+def _template_net(size=50):
+    """A 1-layer "network" whose output is sigmoid(happy template . x - sad template . x)."""
+    X, y, _ = make_faces(200, size=size, seed=6)
+    B = binarize(X).reshape(len(X), -1)
+    layer = Dense(size * size, 1, "sigmoid", rng=0, dtype=np.float64)
+    layer.W[:, 0] = 0.5 * (B[y == 1].mean(0) - B[y == 0].mean(0))
+    layer.b[:] = -B.mean(0) @ layer.W[:, 0]
+    return Network([layer], loss="mse")
+
+
+def test_predict_face_reads_the_example_drawings():
+    net = _template_net()
+    for mood in ("happy", "sad"):
+        got, confidence, a = predict_face(net, DATA / "examples" / f"my_{mood}_face.png")
+        assert got == mood and 0.5 <= confidence <= 1 and 0 <= a <= 1
+        assert confidence == pytest.approx(a if mood == "happy" else 1 - a)
+
+
+def test_predict_face_wrong_network():
+    net = Network([Dense(2500, 3, "softmax", rng=0)], loss="cross_entropy")
+    with pytest.raises(ValueError, match="one sigmoid"):
+        predict_face(net, DATA / "examples" / "my_happy_face.png")
+    with pytest.raises(ValueError, match="square image"):
+        predict_face(Network([Dense(2000, 1, "sigmoid", rng=0)]), DATA / "examples" / "my_happy_face.png")
 
 
 # ------------------------------------------------------------------- errors
