@@ -2,7 +2,9 @@
 
 Modules (each short enough to read in one sitting):
 activations, losses, layers, network, optim, train, gradcheck, metrics, io,
-data (MNIST and toy problems), faces (the face-drawing generator), plotting.
+data (MNIST and toy problems), faces (the face-drawing generator), plotting,
+conv (a numpy convolution and max-pool, checked against PyTorch), emotion (the
+PyTorch emotion CNN; imports torch).
 """
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, get_activation
 from .gradcheck import check_network, numerical_gradient, relative_error
