@@ -20,6 +20,11 @@ INSTALLED := $(VENV)/.nnbook-installed
 PIP_ARGS ?=
 PYTEST_ARGS ?=
 
+# numpy's OpenBLAS runs on one thread for tests and notebook runs: the stored outputs then do
+# not depend on the number of cores (1 and 2 threads round differently in long trainings), and
+# small matrix products are not slowed by threads competing for busy cores. PyTorch keeps its own.
+export OPENBLAS_NUM_THREADS ?= 1
+
 MATHJAX_VERSION ?= 3.2.2
 NPM_DIR := .ci/tmp/npm
 MATHJAX_DIR := book/_mathjax/mathjax

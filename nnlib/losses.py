@@ -43,13 +43,8 @@ def as_one_hot(y, n_classes, dtype=np.float32):
             raise ValueError(f"one-hot targets have {y.shape[1]} columns but the network has {n_classes} outputs")
         _check_finite(y)
         return y.astype(dtype, copy=False)
-    if y.ndim != 1 or not (np.issubdtype(y.dtype, np.integer) or np.all(np.mod(y, 1) == 0)):
-        raise ValueError("class labels must be a 1-D array of integers 0..k-1 (or one-hot rows)")
-    if y.size and (y.min() < 0 or y.max() >= n_classes):
-        raise ValueError(f"class labels must lie in 0..{n_classes - 1} for a network with {n_classes} outputs; "
-                         f"got labels from {int(y.min())} to {int(y.max())}")
     Y = np.zeros((y.shape[0], n_classes), dtype=dtype)
-    Y[np.arange(y.shape[0]), y.astype(np.int64)] = 1
+    Y[np.arange(y.shape[0]), _labels(y, n_classes)] = 1
     return Y
 
 
@@ -118,13 +113,37 @@ class CrossEntropy(Loss):
     output = "softmax"
 
     def value(self, z, a, y):
-        Y = as_one_hot(y, z.shape[1], z.dtype)
         m = z.max(axis=1, keepdims=True)
         logsumexp = m[:, 0] + np.log(np.exp(z - m).sum(axis=1))
-        return float(np.sum(logsumexp - (z * Y).sum(axis=1)) / z.shape[0])
+        return float(np.sum(logsumexp - _true_class_score(z, y)) / z.shape[0])
 
     def delta(self, z, a, y, activation):
-        return (a - as_one_hot(y, z.shape[1], z.dtype)) / z.shape[0]
+        y = np.asarray(y)
+        if y.ndim == 2:
+            return (a - as_one_hot(y, z.shape[1], z.dtype)) / z.shape[0]
+        labels = _labels(y, z.shape[1])
+        d = a.copy()                              # (a - Y) / n without building Y
+        d[np.arange(len(labels)), labels] -= 1
+        d /= z.shape[0]
+        return d
+
+
+def _labels(y, n_classes):
+    """Integer labels (n,) checked like as_one_hot does."""
+    if y.ndim != 1 or not (np.issubdtype(y.dtype, np.integer) or np.all(np.mod(y, 1) == 0)):
+        raise ValueError("class labels must be a 1-D array of integers 0..k-1 (or one-hot rows)")
+    if y.size and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"class labels must lie in 0..{n_classes - 1} for a network with {n_classes} outputs; "
+                         f"got labels from {int(y.min())} to {int(y.max())}")
+    return y.astype(np.int64, copy=False)
+
+
+def _true_class_score(z, y):
+    """z_{i, y_i} for integer labels, or sum_k Y_ik z_ik for one-hot rows."""
+    y = np.asarray(y)
+    if y.ndim == 2:
+        return (z * as_one_hot(y, z.shape[1], z.dtype)).sum(axis=1)
+    return z[np.arange(len(y)), _labels(y, z.shape[1])]
 
 
 LOSSES = {cls.name: cls for cls in (MSE, BinaryCrossEntropy, CrossEntropy)}

@@ -8,6 +8,8 @@ gives the same numbers (tested in tests/test_optim.py).
 - Adam:      m <- b1 m + (1 - b1) g;   s <- b2 s + (1 - b2) g^2
              W <- W - lr (m / (1 - b1^t)) / (sqrt(s / (1 - b2^t)) + eps)   (Kingma & Ba 2015)
 """
+import math
+
 import numpy as np
 
 
@@ -79,19 +81,28 @@ class Adam(Optimizer):
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
         self.m = [np.zeros_like(p) for p in self.params]
         self.s = [np.zeros_like(p) for p in self.params]
+        self.buf = [np.empty_like(p) for p in self.params]   # scratch space: no allocation per step
         self.t = 0
 
     def step(self, grads):
         self.t += 1
         b1, b2 = self.beta1, self.beta2
-        c1 = 1 - b1 ** self.t                    # bias corrections
-        c2 = np.sqrt(1 - b2 ** self.t)
-        for p, g, m, s in zip(self.params, grads, self.m, self.s):
-            m *= b1
-            m += (1 - b1) * g
-            s *= b2
-            s += (1 - b2) * (g * g)
-            p -= (self.lr / c1) * m / (np.sqrt(s) / c2 + self.eps)
+        c1 = 1 - b1 ** self.t                    # bias corrections (Python floats keep float32 arrays float32)
+        c2 = math.sqrt(1 - b2 ** self.t)
+        for p, g, m, s, buf in zip(self.params, grads, self.m, self.s, self.buf):
+            m *= b1                              # m <- b1 m + (1 - b1) g
+            np.multiply(g, 1 - b1, out=buf)
+            m += buf
+            s *= b2                              # s <- b2 s + (1 - b2) g^2
+            np.multiply(g, g, out=buf)
+            buf *= 1 - b2
+            s += buf
+            np.sqrt(s, out=buf)                  # W <- W - (lr / c1) m / (sqrt(s) / c2 + eps)
+            buf /= c2
+            buf += self.eps
+            np.divide(m, buf, out=buf)
+            buf *= self.lr / c1
+            p -= buf
 
     def state(self):
         return {"t": np.array(self.t), **{f"m{i}": m for i, m in enumerate(self.m)},

@@ -5,6 +5,7 @@ One epoch shuffles the training set (with its own generator, seeded by
 same batches), then for each mini-batch: forward, loss, backward, optional
 gradient clipping, one optimizer step. The history keeps per-epoch figures.
 """
+import math
 import time
 
 import numpy as np
@@ -82,7 +83,7 @@ def clip_gradients(grads, clip_norm=None, clip_value=None):
     if clip_value is not None:
         for g in grads:
             np.clip(g, -clip_value, clip_value, out=g)
-    norm = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
+    norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))     # vdot: no temporary g * g
     if clip_norm is not None and norm > clip_norm:
         scale = clip_norm / (norm + 1e-6)
         for g in grads:

@@ -1,0 +1,225 @@
+"""Benchmark: nnlib against PyTorch on the MNIST network 784-128-64-10.
+
+Both frameworks train the same network (ReLU hidden layers, softmax +
+cross-entropy, Adam with lr 1e-3, the same initial weights and the same
+shuffled order of the training set) in the same process. Epochs alternate,
+nnlib then PyTorch then nnlib ..., so both see the same machine load. PyTorch
+runs without a DataLoader (manual batching over the shuffled index) and with
+as many threads as numpy's BLAS, so the comparison is about the compute, not
+the plumbing.
+
+Printed: the machine, each epoch's time, the median epoch time per framework
+and batch size, the ratio nnlib / PyTorch, and nnlib's achieved GFLOP/s as a
+percentage of a float32 matmul peak measured in the same run.
+
+FLOPs counted (what nnlib does per sample, matmuls only; n_in x n_out per layer):
+  forward   z = X W + b          2 n_in n_out  for every layer
+  backward  dW = X^T dL/dz       2 n_in n_out  for every layer
+            dL/dX = dL/dz W^T    2 n_in n_out  for every layer but the first
+                                 (nnlib skips the input gradient; so does autograd)
+
+Usage:  python benchmarks/mnist_mlp.py [--epochs 3] [--batch-sizes 64 256]
+        [--threads N] [--n-train N]
+Targets: nnlib epoch time <= 0.6 x PyTorch's; nnlib >= 50% of the matmul peak.
+"""
+import argparse
+import ctypes
+import os
+import platform
+import statistics
+import time
+
+import numpy as np
+import torch
+
+import nnlib
+from nnlib.data import load_mnist
+
+SIZES = [784, 128, 64, 10]
+TARGET_RATIO, TARGET_PEAK = 0.6, 0.5
+
+
+# ------------------------------------------------------------------ machine
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _openblas():
+    """numpy's OpenBLAS as (ctypes library, symbol prefix, symbol suffix), or None (Linux only)."""
+    try:
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f if "openblas" in line.lower() and "/" in line}
+    except OSError:
+        return None
+    for path in sorted(paths):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for prefix, suffix in (("scipy_openblas", "64_"), ("openblas", "64_"), ("openblas", "")):
+            if hasattr(lib, f"{prefix}_get_num_threads{suffix}"):
+                return lib, prefix, suffix
+    return None
+
+
+def blas_info():
+    """(description, thread count) of numpy's BLAS: threadpoolctl if installed, else OpenBLAS via ctypes."""
+    try:
+        from threadpoolctl import threadpool_info
+        pools = [p for p in threadpool_info() if p["user_api"] == "blas"]
+        if pools:
+            p = pools[0]
+            return f"{p['internal_api']} {p['version']} ({p.get('architecture', '?')})", p["num_threads"]
+    except ImportError:
+        pass
+    blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+    desc = f"{blas['name']} {blas['version']}"
+    found = _openblas()
+    if found is None:
+        return desc, int(os.environ.get("OPENBLAS_NUM_THREADS", os.cpu_count()))
+    lib, prefix, suffix = found
+    corename = getattr(lib, f"{prefix}_get_corename{suffix}", None)
+    if corename is not None:
+        corename.restype = ctypes.c_char_p
+        desc += f" (kernel {corename().decode()})"
+    return desc, int(getattr(lib, f"{prefix}_get_num_threads{suffix}")())
+
+
+def set_blas_threads(n):
+    found = _openblas()
+    if found is None:
+        raise SystemExit("--threads needs numpy's OpenBLAS found via /proc/self/maps; "
+                         "set OPENBLAS_NUM_THREADS (or OMP_NUM_THREADS) before starting instead")
+    lib, prefix, suffix = found
+    getattr(lib, f"{prefix}_set_num_threads{suffix}")(int(n))
+
+
+def matmul_peak(n=2048, reps=5):
+    """Best float32 GFLOP/s of an (n x n) @ (n x n) numpy matmul (2 n^3 FLOPs)."""
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((n, n), dtype=np.float32)
+    B = rng.standard_normal((n, n), dtype=np.float32)
+    C = np.empty_like(A)
+    np.matmul(A, B, out=C)                                 # warm up
+    best = min(_timed(lambda: np.matmul(A, B, out=C)) for _ in range(reps))
+    return 2 * n ** 3 / best / 1e9
+
+
+def _timed(f):
+    t0 = time.perf_counter()
+    f()
+    return time.perf_counter() - t0
+
+
+def flops_per_sample(sizes):
+    """Matmul FLOPs nnlib spends on one training sample (forward + backward)."""
+    layers = [i * o for i, o in zip(sizes, sizes[1:])]
+    return 2 * sum(layers) + 2 * sum(layers) + 2 * sum(layers[1:])
+
+
+# ------------------------------------------------------------------ training
+def torch_model(net):
+    """The nnlib network as torch.nn.Sequential, starting from the same weights."""
+    mods = []
+    for i, layer in enumerate(net.layers):
+        lin = torch.nn.Linear(layer.n_in, layer.n_out)
+        with torch.no_grad():
+            lin.weight.copy_(torch.from_numpy(layer.W.T))     # torch stores (out, in)
+            lin.bias.copy_(torch.from_numpy(layer.b))
+        mods.append(lin)
+        if i < len(net.layers) - 1:
+            mods.append(torch.nn.ReLU())
+    return torch.nn.Sequential(*mods)                         # softmax lives in the loss
+
+
+def torch_epoch(model, opt, loss_fn, X, y, batch_size, epoch, seed=0):
+    """One epoch, the same work as nnlib.fit: shuffle, step, and track loss and accuracy."""
+    t0 = time.perf_counter()
+    order = torch.from_numpy(np.random.default_rng([seed, epoch]).permutation(len(X)))
+    total, correct = 0.0, 0
+    for start in range(0, len(X), batch_size):
+        idx = order[start:start + batch_size]
+        Xb, yb = X[idx], y[idx]
+        out = model(Xb)
+        loss = loss_fn(out, yb)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        total += loss.item() * len(idx)
+        correct += int((out.argmax(1) == yb).sum())
+    return time.perf_counter() - t0, total / len(X), correct / len(X)
+
+
+def run(batch_size, epochs, X, y, X_t, y_t):
+    net = nnlib.mlp(SIZES, hidden="relu", output="softmax", loss="cross_entropy", seed=0)
+    opt = nnlib.Adam(net.params(), lr=1e-3)
+    model = torch_model(net)
+    topt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    times = {"nnlib": [], "torch": []}
+    for epoch in range(epochs):
+        h = nnlib.fit(net, X, y, epochs=epoch + 1, start_epoch=epoch, batch_size=batch_size,
+                      optimizer=opt, seed=0)
+        times["nnlib"].append(h["time"][-1])
+        t, loss, acc = torch_epoch(model, topt, loss_fn, X_t, y_t, batch_size, epoch)
+        times["torch"].append(t)
+        print(f"  epoch {epoch + 1}:  nnlib {h['time'][-1]:.2f} s (loss {h['loss'][-1]:.4f})   "
+              f"torch {t:.2f} s (loss {loss:.4f})")
+    return times
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--epochs", type=int, default=3, help="epochs per framework and batch size (default 3)")
+    p.add_argument("--batch-sizes", type=int, nargs="+", default=[64, 256], help="default: 64 256")
+    p.add_argument("--threads", type=int, default=None,
+                   help="threads for numpy's BLAS and torch (default: numpy's current setting)")
+    p.add_argument("--n-train", type=int, default=60000, help="training images used (default all 60000)")
+    args = p.parse_args(argv)
+    if args.epochs < 1 or args.n_train < 1 or min(args.batch_sizes) < 1:
+        p.error("--epochs, --n-train and --batch-sizes must be positive")
+
+    if args.threads:
+        set_blas_threads(args.threads)
+    blas, threads = blas_info()
+    torch.set_num_threads(threads)
+    affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"CPU:     {cpu_model()}, {os.cpu_count()} logical cores ({affinity} usable)")
+    print(f"numpy:   {np.__version__}, BLAS {blas}, {threads} threads")
+    print(f"torch:   {torch.__version__}, {torch.get_num_threads()} threads")
+    peak = matmul_peak()
+    print(f"peak:    {peak:.1f} GFLOP/s (best float32 2048x2048 matmul in numpy)")
+
+    data = load_mnist()
+    X, y = data.X_train[:args.n_train], data.y_train[:args.n_train]
+    X_t, y_t = torch.from_numpy(X), torch.from_numpy(y)
+    flops = flops_per_sample(SIZES) * len(X)
+    print(f"network: {'-'.join(map(str, SIZES))}, ReLU, softmax cross-entropy, Adam lr 1e-3; "
+          f"{len(X)} images, {flops / 1e9:.2f} GFLOP of matmuls per epoch")
+
+    summary = []
+    for bs in args.batch_sizes:
+        print(f"\nbatch size {bs}")
+        times = run(bs, args.epochs, X, y, X_t, y_t)
+        t_nn, t_torch = statistics.median(times["nnlib"]), statistics.median(times["torch"])
+        summary.append((bs, t_nn, t_torch, flops / t_nn / 1e9, flops / t_torch / 1e9))
+
+    print(f"\n{'batch':>5}  {'nnlib':>8}  {'torch':>8}  {'ratio':>6}  {'nnlib GFLOP/s':>13}  "
+          f"{'% peak':>6}  {'torch GFLOP/s':>13}")
+    for bs, t_nn, t_torch, g_nn, g_torch in summary:
+        print(f"{bs:5d}  {t_nn:6.2f} s  {t_torch:6.2f} s  {t_nn / t_torch:6.2f}  {g_nn:13.1f}  "
+              f"{g_nn / peak:6.0%}  {g_torch:13.1f}")
+    print(f"(median epoch times; targets: ratio <= {TARGET_RATIO}, nnlib >= {TARGET_PEAK:.0%} of peak)")
+    return summary
+
+
+if __name__ == "__main__":
+    main()
