@@ -32,11 +32,11 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 from torch import nn
 
 from . import metrics
-from .faces import IMAGE_EXTENSIONS, make_faces, to_grayscale
+from .faces import IMAGE_EXTENSIONS, make_faces, open_gray
 
 FOLDERS = ("happy", "sad", "surprise")      # FER-2013's folder names
 CLASS_NAMES = ("happy", "sad", "surprised")  # label k is CLASS_NAMES[k]
@@ -135,16 +135,7 @@ def read_image(path, size=SIZE):
     central square cropped out of a non-square picture, then resized to
     size x size with bilinear filtering. FER-2013's 48x48 images pass unchanged.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no image file at {path}; check the path")
-    try:
-        with Image.open(path) as img:
-            img.load()
-            gray = Image.fromarray(to_grayscale(img))
-    except (UnidentifiedImageError, OSError) as err:
-        raise ValueError(f"could not open {path} as an image ({err}); save it as PNG or JPEG and try again") \
-            from err
+    gray = open_gray(path)
     w, h = gray.size
     if w != h:
         s = min(w, h)

@@ -393,6 +393,23 @@ def binarize(gray, threshold=128):
     return (np.asarray(gray) < threshold).astype(np.float32)
 
 
+def open_gray(path):
+    """Open any image file as a PIL grayscale ("L") image, with clear errors.
+
+    Transparent pixels count as white paper (see ``to_grayscale``).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no image file at {path}; check the path")
+    try:
+        with Image.open(path) as img:
+            img.load()
+            return Image.fromarray(to_grayscale(img))
+    except (UnidentifiedImageError, OSError) as err:
+        raise ValueError(f"could not open {path} as an image ({err}); save it as PNG or JPEG and try again") \
+            from err
+
+
 def load_face_image(path, size=50, threshold=128, resize=True):
     """Open an image file and return its (size, size) float32 matrix of 0/1 (1 = ink).
 
@@ -402,14 +419,7 @@ def load_face_image(path, size=50, threshold=128, resize=True):
     the grays. With resize=False a wrong size is an error instead.
     """
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no image file at {path}; check the path")
-    try:
-        with Image.open(path) as img:
-            img.load()
-            gray_img = Image.fromarray(to_grayscale(img))
-    except (UnidentifiedImageError, OSError) as err:
-        raise ValueError(f"could not open {path} as an image ({err}); save it as PNG and try again") from err
+    gray_img = open_gray(path)
     if gray_img.size != (size, size):
         if not resize:
             raise ValueError(f"{path} is {gray_img.size[0]}x{gray_img.size[1]} pixels, expected {size}x{size}; "
