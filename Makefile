@@ -25,6 +25,20 @@ PYTEST_ARGS ?=
 # small matrix products are not slowed by threads competing for busy cores. PyTorch keeps its own.
 export OPENBLAS_NUM_THREADS ?= 1
 
+# The same arithmetic on every x86-64 processor: long trainings are chaotic, and the last bit
+# of an exp or a matrix product decides a printed accuracy. Libraries pick their code for the
+# CPU they find (AVX-512 here, AVX2 there) and those round differently, so tests and notebook
+# runs pin the AVX2 code paths: OpenBLAS's Haswell kernels, numpy's X86_V3 loops, PyTorch's
+# avx2 kernels (ATen, oneDNN, MKL). Set PIN_CPU= (empty) to use the fastest paths instead.
+PIN_CPU ?= $(filter x86_64,$(shell uname -m))
+ifneq ($(PIN_CPU),)
+export OPENBLAS_CORETYPE ?= Haswell
+export NPY_DISABLE_CPU_FEATURES ?= X86_V4 AVX512_ICL AVX512_SPR
+export ATEN_CPU_CAPABILITY ?= avx2
+export ONEDNN_MAX_CPU_ISA ?= AVX2
+export MKL_CBWR ?= AVX2
+endif
+
 MATHJAX_VERSION ?= 3.2.2
 NPM_DIR := .ci/tmp/npm
 MATHJAX_DIR := book/_mathjax/mathjax

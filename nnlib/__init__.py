@@ -1,7 +1,8 @@
 """nnlib: the small neural-network library built in the book.
 
 Modules (each short enough to read in one sitting):
-activations, losses, layers, network, optim, train, gradcheck, metrics, io,
+activations, losses, layers, network, flat (one buffer for all parameters),
+optim, train, gradcheck, metrics, io,
 data (MNIST and toy problems), faces (the face-drawing generator), plotting,
 conv (a numpy convolution and max-pool, checked against PyTorch), emotion (the
 PyTorch emotion CNN; imports torch).

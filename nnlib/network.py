@@ -7,6 +7,7 @@
 """
 import numpy as np
 
+from .flat import pack
 from .layers import Dense
 from .losses import get_loss
 
@@ -30,6 +31,16 @@ class Network:
             raise ValueError(f"the {self.loss_fn.name} loss needs a {self.loss_fn.output} output layer, "
                              f"but the last layer uses {out}")
         self.dtype = self.layers[0].W.dtype
+        if all(p.dtype == self.dtype for p in self.params()):
+            self._pack()
+
+    def _pack(self):
+        """Move all parameters into one flat buffer and all gradients into another (see nnlib.flat).
+        Every layer keeps its own W, b, dW, db, now views; the values do not change."""
+        params, grads = pack(self.params()), pack(self.grads())
+        for i, layer in enumerate(self.layers):
+            layer.W, layer.b = params[2 * i], params[2 * i + 1]
+            layer.dW, layer.db = grads[2 * i], grads[2 * i + 1]
 
     @property
     def sizes(self):

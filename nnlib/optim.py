@@ -1,7 +1,12 @@
 """Optimizers: they update the parameter arrays in place from their gradients.
 
 Each follows torch.optim's update exactly, so that one step here and there
-gives the same numbers (tested in tests/test_optim.py).
+gives the same numbers (tested in tests/test_optim_train.py).
+
+``self.groups(params, grads, ...)`` pairs each parameter with its gradient and
+buffers. For a Network, whose arrays lie back to back in one buffer
+(nnlib.flat), it gives a single tuple of flat arrays, so a step costs a dozen
+numpy calls however many layers there are; the numbers are the same.
 
 - SGD:       W <- W - lr g
 - Momentum:  v <- beta v + g;   W <- W - lr v        (torch's SGD with momentum)
@@ -12,6 +17,8 @@ import math
 
 import numpy as np
 
+from .flat import Grouper, pack
+
 
 class Optimizer:
     name = "optimizer"
@@ -21,6 +28,12 @@ class Optimizer:
             raise ValueError(f"the learning rate must be positive, got {lr}")
         self.params = list(params)
         self.lr = lr
+        self.groups = Grouper()   # groups(params, grads, ...): one flat tuple for a Network's packed arrays
+
+    def zeros(self):
+        """A zero buffer per parameter (packed like a Network's parameters when they share a dtype)."""
+        buffers = [np.zeros_like(p) for p in self.params]
+        return pack(buffers) if len({b.dtype for b in buffers}) == 1 else buffers
 
     def step(self, grads):
         raise NotImplementedError
@@ -40,7 +53,7 @@ class SGD(Optimizer):
     name = "sgd"
 
     def step(self, grads):
-        for p, g in zip(self.params, grads):
+        for p, g in self.groups(self.params, grads):
             p -= self.lr * g
 
 
@@ -50,13 +63,13 @@ class Momentum(Optimizer):
     def __init__(self, params, lr, beta=0.9):
         super().__init__(params, lr)
         self.beta = beta
-        self.v = [np.zeros_like(p) for p in self.params]
+        self.v = self.zeros()
         self.t = 0
 
     def step(self, grads):
         first = self.t == 0
         self.t += 1
-        for p, g, v in zip(self.params, grads, self.v):
+        for p, g, v in self.groups(self.params, grads, self.v):
             if first:
                 v[...] = g                       # torch starts the buffer at the first gradient
             else:
@@ -79,9 +92,8 @@ class Adam(Optimizer):
     def __init__(self, params, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(params, lr)
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
-        self.m = [np.zeros_like(p) for p in self.params]
-        self.s = [np.zeros_like(p) for p in self.params]
-        self.buf = [np.empty_like(p) for p in self.params]   # scratch space: no allocation per step
+        self.m, self.s = self.zeros(), self.zeros()
+        self.buf = self.zeros()                  # scratch space: no allocation per step
         self.t = 0
 
     def step(self, grads):
@@ -89,7 +101,7 @@ class Adam(Optimizer):
         b1, b2 = self.beta1, self.beta2
         c1 = 1 - b1 ** self.t                    # bias corrections (Python floats keep float32 arrays float32)
         c2 = math.sqrt(1 - b2 ** self.t)
-        for p, g, m, s, buf in zip(self.params, grads, self.m, self.s, self.buf):
+        for p, g, m, s, buf in self.groups(self.params, grads, self.m, self.s, self.buf):
             m *= b1                              # m <- b1 m + (1 - b1) g
             np.multiply(g, 1 - b1, out=buf)
             m += buf

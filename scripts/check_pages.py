@@ -7,7 +7,8 @@ its DOM is dumped. The check fails when
 
 * visible text still holds raw TeX (``\\frac``, ``$$``, ``\\(``, ``\\[``, ``\\begin{``), i.e. a
   formula MathJax did not typeset, or MathJax reports an error (``mjx-merror``);
-* an ``<img>`` points to a local file that does not exist;
+* an ``<img>`` points to a local file that does not exist, or an image of the page's text
+  (a figure of a chapter) has no alt text for readers who cannot see it;
 * an internal link points to a missing file or to a missing ``#anchor``;
 * the page loads a script, stylesheet, font, image or frame from the internet (links that a
   reader clicks, such as the Binder and Colab launch buttons, are fine).
@@ -175,6 +176,11 @@ def check_dom(root: Path, page: str, dom: str) -> list[str]:
         target = local_target(root, page, src)
         if target and not target[0].is_file():
             problems.append(f"broken image: {src}")
+    article = soup.find("article")
+    for img in article.find_all("img") if article else []:
+        alt = img.get("alt", "").strip()
+        if not alt or alt == img.get("src") or alt.endswith((".png", ".jpg", ".svg")):  # Sphinx's default
+            problems.append(f"image without alt text: {img.get('src', '?')[:80]}")
 
     # Internal links and anchors.
     for a in soup.find_all("a", href=True):
