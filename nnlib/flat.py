@@ -37,7 +37,8 @@ def pack(arrays):
 
 def flat_view(arrays):
     """One 1-D view over ``arrays`` made by ``pack`` (with their gaps), and their offsets in it;
-    None when the arrays are not views of one buffer in increasing order."""
+    None when the arrays are not views of one buffer in increasing order, separated by no more
+    than pack's alignment padding (a wider gap would hold someone else's numbers)."""
     if not arrays:
         return None
     base = arrays[0].base
@@ -47,8 +48,9 @@ def flat_view(arrays):
     addresses = [a.ctypes.data for a in arrays]
     start = (addresses[0] - base.ctypes.data) // size
     offsets = [(addr - addresses[0]) // size for addr in addresses]
-    if any(o2 < o1 + a.size for o1, o2, a in zip(offsets, offsets[1:], arrays)):
-        return None                                          # overlapping or out of order
+    pad = ALIGN // size
+    if any(not 0 <= o2 - (o1 + a.size) < pad for o1, o2, a in zip(offsets, offsets[1:], arrays)):
+        return None                                          # overlapping, out of order or far apart
     return base[start:start + offsets[-1] + arrays[-1].size], offsets
 
 
