@@ -10,7 +10,11 @@ the plumbing.
 
 Printed: the machine, each epoch's time, the median epoch time per framework
 and batch size, the ratio nnlib / PyTorch, and nnlib's achieved GFLOP/s as a
-percentage of a float32 matmul peak measured in the same run.
+percentage of a float32 matmul peak measured in the same run. Then two
+bounds per batch size: the epoch's matrix products timed alone (the same
+shapes and threads, nothing between the calls), and those products plus
+nnlib's Adam steps timed alone. No numpy implementation of this training can
+beat the first; nnlib, whose Adam is plain numpy, cannot beat the second.
 
 FLOPs counted (what nnlib does per sample, matmuls only; n_in x n_out per layer):
   forward   z = X W + b          2 n_in n_out  for every layer
@@ -34,6 +38,7 @@ import torch
 
 import nnlib
 from nnlib.data import load_mnist
+from nnlib.train import clip_gradients, n_correct
 
 SIZES = [784, 128, 64, 10]
 TARGET_RATIO, TARGET_PEAK = 0.6, 0.5
@@ -124,6 +129,83 @@ def flops_per_sample(sizes):
     return 2 * sum(layers) + 2 * sum(layers) + 2 * sum(layers[1:])
 
 
+def products(net, batch_size, rng):
+    """The matrix products of one nnlib.fit step, as (A, B, out) with out = A @ B:
+    forward z = a W, backward dW = a^T delta and delta W^T (not for the first layer)."""
+    acts = [rng.random((batch_size, size), dtype=np.float32) for size in net.sizes]   # a_0 = X, a_1, ...
+    deltas = [rng.standard_normal((batch_size, size), dtype=np.float32) for size in net.sizes[1:]]
+    out = []
+    for i, layer in enumerate(net.layers):
+        out.append((acts[i], layer.W, np.empty_like(acts[i + 1])))
+        out.append((acts[i].T, deltas[i], layer.dW))
+        if i > 0:
+            out.append((deltas[i], layer.W.T, np.empty_like(acts[i])))
+    return out
+
+
+def bounds(batch_size, n, reps=5, steps=100):
+    """Seconds per epoch of n samples for (the matrix products alone, Adam's steps alone).
+
+    The products are those of ``products`` with out= buffers and nothing else between
+    them; Adam is nnlib.Adam stepping a packed network's 109,386 parameters. Each is
+    the best of ``reps`` runs of ``steps`` steps, scaled to an epoch.
+    """
+    rng = np.random.default_rng(0)
+    net = nnlib.mlp(SIZES, seed=0)
+    work = products(net, batch_size, rng)
+    for g in net.grads():
+        g[...] = rng.standard_normal(g.shape) * 1e-2
+    opt = nnlib.Adam(net.params(), lr=1e-3)
+
+    def matmuls():
+        for _ in range(steps):
+            for A, B, C in work:
+                np.matmul(A, B, out=C)
+
+    def adam():
+        for _ in range(steps):
+            opt.step(net.grads())
+
+    per_epoch = n / batch_size / steps
+    return tuple(min(_timed(f) for _ in range(reps)) * per_epoch for f in (matmuls, adam))
+
+
+PHASES = ("gather", "forward", "loss", "backward", "grad check", "accuracy", "Adam")
+
+
+def phases(batch_size, X, y):
+    """Microseconds per step spent in each phase of nnlib.fit's inner loop, over one epoch.
+
+    The loop below repeats fit's step (train.py) with a clock between the phases:
+    take the batch, forward, loss, backward, the gradient-norm check, the accuracy
+    count and the Adam step.
+    """
+    net = nnlib.mlp(SIZES, seed=0)
+    opt = nnlib.Adam(net.params(), lr=1e-3)
+    order = np.random.default_rng([0, 0]).permutation(len(X))
+    spent = np.zeros(len(PHASES))
+    clock = time.perf_counter
+    for start in range(0, len(X), batch_size):
+        t = [clock()]
+        idx = order[start:start + batch_size]
+        Xb, yb = X[idx], y[idx]
+        t.append(clock())
+        a = net.forward(Xb)
+        t.append(clock())
+        net.loss_fn.value(net.layers[-1].z, a, yb)
+        t.append(clock())
+        net.backward(yb)
+        t.append(clock())
+        clip_gradients(net.grads())
+        t.append(clock())
+        n_correct(a, yb)
+        t.append(clock())
+        opt.step(net.grads())
+        t.append(clock())
+        spent += np.diff(t)
+    return spent / -(-len(X) // batch_size) * 1e6
+
+
 # ------------------------------------------------------------------ training
 def torch_model(net):
     """The nnlib network as torch.nn.Sequential, starting from the same weights."""
@@ -196,7 +278,7 @@ def main(argv=None):
     print(f"numpy:   {np.__version__}, BLAS {blas}, {threads} threads")
     print(f"torch:   {torch.__version__}, {torch.get_num_threads()} threads")
     peak = matmul_peak()
-    print(f"peak:    {peak:.1f} GFLOP/s (best float32 2048x2048 matmul in numpy)")
+    print(f"peak:    {peak:.1f} GFLOP/s (best float32 2048x2048 matmul in numpy; measured again at the end)")
 
     data = load_mnist()
     X, y = data.X_train[:args.n_train], data.y_train[:args.n_train]
@@ -210,14 +292,29 @@ def main(argv=None):
         print(f"\nbatch size {bs}")
         times = run(bs, args.epochs, X, y, X_t, y_t)
         t_nn, t_torch = statistics.median(times["nnlib"]), statistics.median(times["torch"])
-        summary.append((bs, t_nn, t_torch, flops / t_nn / 1e9, flops / t_torch / 1e9))
+        summary.append((bs, t_nn, t_torch, flops / t_nn / 1e9, flops / t_torch / 1e9, bounds(bs, len(X)),
+                        phases(bs, X, y)))
 
+    end_peak = matmul_peak()
+    peak = max(peak, end_peak)
+    print(f"\npeak at the end: {end_peak:.1f} GFLOP/s; the percentages use the higher, {peak:.1f} GFLOP/s")
     print(f"\n{'batch':>5}  {'nnlib':>8}  {'torch':>8}  {'ratio':>6}  {'nnlib GFLOP/s':>13}  "
           f"{'% peak':>6}  {'torch GFLOP/s':>13}")
-    for bs, t_nn, t_torch, g_nn, g_torch in summary:
+    for bs, t_nn, t_torch, g_nn, g_torch, _, _ in summary:
         print(f"{bs:5d}  {t_nn:6.2f} s  {t_torch:6.2f} s  {t_nn / t_torch:6.2f}  {g_nn:13.1f}  "
               f"{g_nn / peak:6.0%}  {g_torch:13.1f}")
     print(f"(median epoch times; targets: ratio <= {TARGET_RATIO}, nnlib >= {TARGET_PEAK:.0%} of peak)")
+
+    print("\nbounds per epoch, each part timed alone (% of peak if an epoch took only that long):")
+    print(f"{'batch':>5}  {'matmuls':>8}  {'% peak':>6}  {'+ Adam':>8}  {'% peak':>6}  {'nnlib':>8}  {'% peak':>6}")
+    for bs, t_nn, _, _, _, (t_mm, t_adam), _ in summary:
+        cells = [f"{t:6.2f} s  {flops / t / 1e9 / peak:6.0%}" for t in (t_mm, t_mm + t_adam, t_nn)]
+        print(f"{bs:5d}  " + "  ".join(cells))
+
+    print("\nnnlib's step by phase, microseconds per step (one more epoch, with a clock between phases):")
+    print(f"{'batch':>5}  " + "  ".join(f"{name:>10}" for name in PHASES) + f"  {'total':>7}")
+    for bs, *_, spent in summary:
+        print(f"{bs:5d}  " + "  ".join(f"{us:10.0f}" for us in spent) + f"  {spent.sum():7.0f}")
     return summary
 
 
