@@ -286,24 +286,11 @@ def make_red(n=1000, seed=0, sampling="uniform"):
 
 # ------------------------------------------------------- your own digit
 def _to_gray(path_or_array) -> np.ndarray:
-    """Read a file or array into a float64 grayscale image with values 0-255."""
-    from PIL import Image, UnidentifiedImageError
-
+    """Read a file (via faces.open_gray) or an array into a float64 grayscale image with values 0-255."""
     if isinstance(path_or_array, (str, os.PathLike)):
-        path = Path(path_or_array)
-        if not path.is_file():
-            raise FileNotFoundError(f"image file {path} does not exist")
-        try:
-            with Image.open(path) as img:
-                img.load()
-                if "A" in img.getbands() or "transparency" in img.info:
-                    # transparent background -> white paper
-                    img = img.convert("RGBA")
-                    paper = Image.new("RGBA", img.size, (255, 255, 255, 255))
-                    img = Image.alpha_composite(paper, img)
-                return np.asarray(img.convert("L"), dtype=np.float64)
-        except (UnidentifiedImageError, OSError) as err:
-            raise ValueError(f"cannot read {path} as an image ({err}); use a PNG or JPEG file") from err
+        from .faces import open_gray
+
+        return np.asarray(open_gray(path_or_array), dtype=np.float64)
     a = np.asarray(path_or_array, dtype=np.float64)
     if a.ndim == 3 and a.shape[2] in (3, 4):
         a = a[..., :3] @ np.array([0.299, 0.587, 0.114])  # ITU-R 601 luma, as PIL's "L"

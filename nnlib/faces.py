@@ -381,7 +381,7 @@ def to_grayscale(img):
         if img.ndim != 3 or img.shape[2] not in (3, 4):
             raise ValueError(f"expected an image array (H, W), (H, W, 3) or (H, W, 4), got shape {img.shape}")
         img = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
-    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+    if "A" in img.getbands() or "transparency" in img.info:
         img = img.convert("RGBA")
         paper = Image.new("RGBA", img.size, (255, 255, 255, 255))
         img = Image.alpha_composite(paper, img)

@@ -10,7 +10,7 @@ from PIL import Image
 
 from nnlib import Dense, Network
 from nnlib.faces import (HARD_DIFFICULTY, binarize, draw_face, label_names, load_face_folder, load_face_image,
-                         make_faces, predict_face, to_grayscale)
+                         make_faces, open_gray, predict_face, to_grayscale)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "faces"
@@ -141,6 +141,27 @@ def test_to_grayscale_rgb_and_transparency():
     rgba = np.zeros((4, 4, 4), np.uint8)  # fully transparent black = untouched paper
     rgba[2, 2] = (0, 0, 0, 255)
     assert binarize(to_grayscale(rgba)).sum() == 1
+
+
+@pytest.mark.parametrize("mode", ["LA", "RGBA", "RGB", "L", "P"])
+def test_open_gray_counts_transparent_pixels_as_paper(tmp_path, mode):
+    """Paint programs save untouched canvas as transparent, as an alpha band or a PNG tRNS colour."""
+    ink = Image.new("RGB", (6, 6), (0, 0, 0))           # black everywhere ...
+    ink.putpixel((2, 3), (40, 40, 40))                   # ... and one dark-grey stroke pixel
+    if mode in ("LA", "RGBA"):
+        img = ink.convert(mode)
+        alpha = Image.new("L", (6, 6), 0)
+        alpha.putpixel((2, 3), 255)                      # only the stroke is opaque
+        img.putalpha(alpha)
+        info = {}
+    else:
+        img = ink.convert(mode)
+        info = {"transparency": img.getpixel((0, 0))}    # the black canvas colour is transparent
+    img.save(tmp_path / "drawing.png", **info)
+    stroke = np.asarray(img.convert("RGB").convert("L"))[3, 2]   # 40, or its nearest palette grey in "P"
+    gray = np.asarray(open_gray(tmp_path / "drawing.png"))
+    assert stroke < 128 and gray[3, 2] == stroke
+    assert (np.delete(gray.ravel(), 3 * 6 + 2) == 255).all()
 
 
 def test_load_face_image_resizes_a_reader_drawing():
