@@ -47,10 +47,14 @@ DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")  # chosen 
 FER2013_HOWTO = (
     "FER-2013 (Goodfellow et al. 2013) may not be redistributed, so the book does not ship it. "
     "Get a copy in image-folder form (train/<emotion>/*.jpg and test/<emotion>/*.jpg, emotions "
-    "angry, disgust, fear, happy, neutral, sad, surprise; e.g. the Kaggle data set 'msambare/fer2013', "
-    "or convert the challenge's fer2013.csv), unpack it and set the environment variable "
+    "angry, disgust, fear, happy, neutral, sad, surprise): the book uses the challenge's Training part "
+    "(28,709 images) as train/ and its PublicTest part (3,589 images) as test/. The Kaggle data set "
+    "'msambare/fer2013' has this layout, but its test/ also holds the PrivateTest part (files "
+    "PrivateTest_*.jpg, 7,178 test images in all): delete test/*/PrivateTest_*.jpg. Or convert the "
+    "challenge's fer2013.csv, writing the rows with Usage == 'Training' to train/ and those with "
+    "Usage == 'PublicTest' to test/. Then set the environment variable "
     f"{FER2013_ENV} to the folder that holds train/ and test/, e.g. "
-    f"`export {FER2013_ENV}=$HOME/data/fer2013`, then restart Jupyter."
+    f"`export {FER2013_ENV}=$HOME/data/fer2013`, and restart Jupyter."
 )
 
 
@@ -179,6 +183,12 @@ def load_image_folder(root, classes=FOLDERS, size=SIZE):
         files = sorted(p for p in sub.iterdir() if p.suffix.lower() in IMAGE_EXTENSIONS)
         if not files:
             raise ValueError(f"{sub} holds no image files ({', '.join(IMAGE_EXTENSIONS)})")
+        private = sum(p.name.startswith("PrivateTest_") for p in files)
+        if private:
+            raise ValueError(f"{sub} holds {private} PrivateTest_* files: this copy of FER-2013 merges the "
+                             "challenge's private test part into test/ (as the Kaggle data set "
+                             "'msambare/fer2013' does), but the book's test set is the PublicTest part only "
+                             f"(3,589 images). Delete them: rm {root}/*/PrivateTest_*.jpg")
         images += [read_image(p, size) for p in files]
         labels += [k] * len(files)
     return to_tensor(np.stack(images)), torch.tensor(labels, dtype=torch.int64)
@@ -253,13 +263,27 @@ def augment(batch, generator, flip=0.5, degrees=10.0, shift=3.0, brightness=0.2)
     sign = torch.where(u[:, 0] < flip, -1.0, 1.0)
     a = (2 * u[:, 1] - 1) * math.radians(degrees)
     tx, ty = (2 * u[:, 2] - 1) * shift * 2 / w, (2 * u[:, 3] - 1) * shift * 2 / h
-    cos, sin = torch.cos(a), torch.sin(a)
-    theta = torch.stack([torch.stack([cos * sign, -sin, tx], 1),
-                         torch.stack([sin * sign, cos, ty], 1)], 1)          # (n, 2, 3)
-    grid = F.affine_grid(theta.to(batch), list(batch.shape), align_corners=False)
-    out = F.grid_sample(batch, grid, mode="bilinear", padding_mode="border", align_corners=False)
+    out = warp(batch, affine_theta(sign, a, tx, ty))
     factor = 1 + (2 * u[:, 4] - 1) * brightness
     return (out * factor.to(batch).view(n, 1, 1, 1)).clamp(0.0, 1.0)
+
+
+def affine_theta(sign, a, tx, ty):
+    """theta = [R(a) S | t] of the map p_in = R(a) S p + t, one (2, 3) matrix per image: (n, 2, 3).
+
+    sign: s = +1 or -1 (S = diag(s, 1), -1 mirrors left-right), a: the angle in radians,
+    tx, ty: the shift t in [-1, 1] coordinates (k pixels of a w-pixel row are 2 k / w);
+    each a float tensor of shape (n,).
+    """
+    cos, sin = torch.cos(a), torch.sin(a)
+    return torch.stack([torch.stack([cos * sign, -sin, tx], 1),
+                        torch.stack([sin * sign, cos, ty], 1)], 1)
+
+
+def warp(batch, theta):
+    """Sample each image of batch (n, 1, h, w) at p_in = theta [p; 1]: bilinear, border pixels outside."""
+    grid = F.affine_grid(theta.to(batch), list(batch.shape), align_corners=False)
+    return F.grid_sample(batch, grid, mode="bilinear", padding_mode="border", align_corners=False)
 
 
 def balance_by_augmentation(X, y, seed=0, target=None):

@@ -109,6 +109,17 @@ def test_augment_identity_and_flip():
     assert torch.allclose(flipped, torch.flip(X, dims=[3]), atol=1e-5)
 
 
+def test_affine_theta_rotates_and_shifts():
+    X = torch.rand(3, 1, 48, 48, generator=torch.Generator().manual_seed(2))
+    one, zero = torch.ones(3), torch.zeros(3)
+    assert torch.allclose(em.warp(X, em.affine_theta(one, zero, zero, zero)), X, atol=1e-5)
+    quarter = em.warp(X, em.affine_theta(one, torch.full((3,), torch.pi / 2), zero, zero))
+    assert torch.allclose(quarter, torch.rot90(X, 1, dims=(2, 3)), atol=1e-5)
+    shifted = em.warp(X, em.affine_theta(one, zero, torch.full((3,), 2 * 3 / 48), zero))
+    assert torch.allclose(shifted[..., :45], X[..., 3:], atol=1e-5)
+    assert em.affine_theta(-one, zero, zero, zero)[0].tolist() == [[-1, 0, 0], [0, 1, 0]]
+
+
 def test_balance_makes_classes_equal():
     X, y = images_with_ids([9, 5, 2])
     Xb, yb = em.balance_by_augmentation(X, y, seed=0)
@@ -230,6 +241,17 @@ def test_load_fake_image_folder(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(ValueError, match="no image files"):
         em.load_image_folder(tmp_path, classes=("happy", "empty"))
+
+
+def test_load_image_folder_refuses_private_test_files(tmp_path):
+    rng = np.random.default_rng(0)
+    for name in em.FOLDERS:
+        (tmp_path / name).mkdir()
+        Image.fromarray(rng.integers(0, 256, (48, 48), dtype=np.uint8)).save(tmp_path / name / "PublicTest_1.jpg")
+    assert em.load_image_folder(tmp_path)[0].shape == (3, 1, 48, 48)
+    Image.fromarray(rng.integers(0, 256, (48, 48), dtype=np.uint8)).save(tmp_path / "sad" / "PrivateTest_2.jpg")
+    with pytest.raises(ValueError, match=r"1 PrivateTest_\* files.*PublicTest part only.*rm .*PrivateTest_\*\.jpg"):
+        em.load_image_folder(tmp_path)
 
 
 def test_classification_report_uses_metrics():
