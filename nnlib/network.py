@@ -47,7 +47,7 @@ class Network:
         return [self.layers[0].n_in] + [layer.n_out for layer in self.layers]
 
     def forward(self, X):
-        """Output activations a^L (n_samples, n_outputs) for inputs X (n_samples, n_in)."""
+        """Output activations a_m (n_samples, n_outputs) for inputs X (n_samples, n_in)."""
         a = np.asarray(X, dtype=self.dtype)
         if a.ndim == 1:
             raise ValueError(f"X must be 2-D (n_samples, {self.sizes[0]}); for one sample use X[None, :]")
