@@ -22,7 +22,8 @@ PYTEST_ARGS ?=
 
 # numpy's OpenBLAS runs on one thread for tests and notebook runs: the stored outputs then do
 # not depend on the number of cores (1 and 2 threads round differently in long trainings), and
-# small matrix products are not slowed by threads competing for busy cores. PyTorch keeps its own.
+# small matrix products are not slowed by threads competing for busy cores. PyTorch uses one
+# thread per core unless OMP_NUM_THREADS says otherwise (e.g. make test OMP_NUM_THREADS=1).
 export OPENBLAS_NUM_THREADS ?= 1
 
 # The same arithmetic on every x86-64 processor: long trainings are chaotic, and the last bit
@@ -30,6 +31,10 @@ export OPENBLAS_NUM_THREADS ?= 1
 # CPU they find (AVX-512 here, AVX2 there) and those round differently, so tests and notebook
 # runs pin the AVX2 code paths: OpenBLAS's Haswell kernels, numpy's X86_V3 loops, PyTorch's
 # avx2 kernels (ATen, oneDNN, MKL). Set PIN_CPU= (empty) to use the fastest paths instead.
+# The pinning is a convenience, not what makes the tests pass elsewhere: figures of PyTorch
+# trainings are compared within stated tolerances (conftest.py), and `make test-drift` checks
+# that the notebooks pass without the pinning and with two threads.
+PIN_VARS := OPENBLAS_CORETYPE NPY_DISABLE_CPU_FEATURES ATEN_CPU_CAPABILITY ONEDNN_MAX_CPU_ISA MKL_CBWR
 PIN_CPU ?= $(filter x86_64,$(shell uname -m))
 ifneq ($(PIN_CPU),)
 export OPENBLAS_CORETYPE ?= Haswell
@@ -38,6 +43,13 @@ export ATEN_CPU_CAPABILITY ?= avx2
 export ONEDNN_MAX_CPU_ISA ?= AVX2
 export MKL_CBWR ?= AVX2
 endif
+
+# make test-drift: the notebooks again, on this CPU's fastest code paths (nothing pinned) and with
+# other thread counts than `make test` (two OpenBLAS threads, one PyTorch thread by default), so
+# that drift beyond a tolerance is caught here before a reader finds it.
+DRIFT_BLAS_THREADS ?= 2
+DRIFT_TORCH_THREADS ?= 1
+DRIFT_ARGS ?= notebooks book
 
 MATHJAX_VERSION ?= 3.2.2
 NPM_DIR := .ci/tmp/npm
@@ -49,10 +61,11 @@ PAGE ?= index.html
 SCREENSHOT ?= _build/screenshot.png
 NB ?= $(sort $(wildcard notebooks/[0-9]*.ipynb) $(wildcard book/*.ipynb))
 
-.PHONY: help venv test book check-pages screenshot execute clean clean-all
+.PHONY: help venv test test-drift book check-pages screenshot execute clean clean-all
 
 help:
 	@echo "make test         create $(VENV) if missing, install, run all tests and notebooks"
+	@echo "make test-drift   the notebook tests unpinned, $(DRIFT_BLAS_THREADS) BLAS / $(DRIFT_TORCH_THREADS) PyTorch threads (DRIFT_ARGS)"
 	@echo "make book         create $(VENV) if missing, install, build _build/html/index.html (warnings fail)"
 	@echo "make check-pages  render every built page in headless Chromium and check math, images, links"
 	@echo "make screenshot PAGE=notebooks/01_neuron_forward_pass.html  save a PNG to $(SCREENSHOT)"
@@ -78,6 +91,10 @@ venv: $(INSTALLED)
 # pytest.ini sets testpaths (tests notebooks book) and the nbval options.
 test: $(INSTALLED)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-drift: $(INSTALLED)
+	env $(addprefix -u ,$(PIN_VARS)) OPENBLAS_NUM_THREADS=$(DRIFT_BLAS_THREADS) OMP_NUM_THREADS=$(DRIFT_TORCH_THREADS) \
+	  $(BIN)/python -m pytest -p no:cacheprovider $(DRIFT_ARGS)
 
 # --- the book --------------------------------------------------------------------------
 

@@ -75,3 +75,55 @@ def test_every_quoted_result_is_printed_by_the_notebook(path):
     assert not missing, (f"{path.name}: the prose quotes numbers that no cell prints "
                          f"(cell index, number; for a code cell, its figure caption): {missing}; re-run the notebook and "
                          f"update the text from its outputs")
+
+
+# Figures with a tolerance (conftest.py, "Tolerances") may come out differently on a reader's
+# computer. nbval checks the re-run against the stored output within the tolerance, and the test
+# above checks the prose against the stored output exactly, so the prose is within the tolerance
+# of any passing re-run. The reader must also be told that such a figure is the stored run's:
+# a paragraph that quotes one says so ("the run shown here", "printed above", ...).
+STORED_RUN = re.compile(r"run shown here|shown here|printed above|as printed|cell prints|in this run|printed", re.I)
+
+
+def tolerant_figures(nb):
+    """Every number that a tolerance rule of the notebook captures in its stored outputs."""
+    import conftest
+    figures = set()
+    for cell in nb["cells"]:
+        rules = conftest.tolerance_rules(cell) if cell["cell_type"] == "code" else []
+        if not rules:
+            continue
+        text = printed_text({"cells": [dict(cell, source=[])]})
+        for pattern, _, _, _ in rules:
+            for match in pattern.finditer(text):
+                figures |= {g.strip() for g in match.groups() if g}
+    return figures
+
+
+def test_a_paragraph_that_quotes_a_figure_with_a_tolerance_says_it_is_the_stored_run():
+    nb = {"cells": [
+        {"cell_type": "code", "source": [], "outputs": [{"output_type": "stream", "text": ["accuracy 96.90%\n"]}],
+         "metadata": {"nnbook": {"tolerance": [{"pattern": r"accuracy (\d+\.\d+)%", "abs": 1, "why": "x"}]}}},
+        {"cell_type": "markdown", "source": ["The network reaches 96.90%."]},
+        {"cell_type": "markdown", "source": ["In the run shown here the network reaches 96.90%."]}]}
+    assert tolerant_figures(nb) == {"96.90"}
+    assert unlabelled_tolerant_quotes(nb) == [(1, "96.90%")]
+
+
+def unlabelled_tolerant_quotes(nb):
+    figures = tolerant_figures(nb)
+    found = []
+    for index, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "markdown" or STORED_RUN.search("".join(cell["source"])):
+            continue                          # captions and alt texts describe the stored figure itself
+        found += [(index, n) for _, n in quoted_results({"cells": [cell]}) if n.rstrip("%") in figures]
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_figures_with_a_tolerance_are_quoted_as_the_stored_run(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    found = unlabelled_tolerant_quotes(nb)
+    assert not found, (f"{path.name}: these paragraphs quote figures that are compared within a tolerance "
+                       f"(a reader's re-run may print others) without saying they are the run shown here "
+                       f"(cell index, number): {found}")
