@@ -127,7 +127,7 @@ execute: $(INSTALLED)
 	@for nb in $(NB); do \
 	  echo "executing $$nb"; \
 	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=1200 "$$nb"; \
+	    --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=1200 "$$nb" || exit 1; \
 	done
 
 # --- cleaning --------------------------------------------------------------------------

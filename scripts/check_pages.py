@@ -11,7 +11,11 @@ its DOM is dumped. The check fails when
   (a figure of a chapter) has no alt text for readers who cannot see it;
 * an internal link points to a missing file or to a missing ``#anchor``;
 * the page loads a script, stylesheet, font, image or frame from the internet (links that a
-  reader clicks, such as the Binder and Colab launch buttons, are fine).
+  reader clicks, such as the Binder and Colab launch buttons, are fine);
+* the words show machinery instead of text: a doubled word from a cross-reference ("exercise
+  Exercise 2.1"), doubled brackets round an equation number ("((2.1))"), a MyST role left as
+  text outside a code block (``{term}`...` ``), a Python escape such as ``\u2013`` in prose or
+  in an output, or an equation's label name (``eq-ch7-step``) in prose or in an output.
 
 Usage::
 
@@ -41,6 +45,14 @@ from urllib.parse import unquote, urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 RAW_TEX = ("\\frac", "$$", "\\(", "\\[", "\\begin{")
+# Machinery that a reader should never see, found in the text of a page (see the docstring).
+MACHINERY = [
+    (re.compile(r"\b(exercises?|equations?|figures?|sections?|chapters?)\s+\1\b", re.I), "a doubled word"),
+    (re.compile(r"\(\(\d+(?:\.\d+)*\)\)"), "doubled brackets round an equation number"),
+    (re.compile(r"\{(?:term|cite|cite:t|cite:p|ref|numref|doc|eq|math)\}`"), "a MyST role shown as text"),
+    (re.compile(r"\\u[0-9a-fA-F]{4}"), "a Python escape shown as text"),
+    (re.compile(r"\beq-ch\d+-[\w-]+"), "an equation's label name"),
+]
 SKIP_PAGES = {"search.html", "genindex.html", "py-modindex.html"}
 # Text inside these elements is code or machinery, not prose: raw TeX there is intended.
 NOT_PROSE = ["script", "style", "noscript", "template", "textarea", "pre", "code", "kbd", "samp",
@@ -124,6 +136,23 @@ def visible_text(soup: BeautifulSoup) -> str:
     return body.get_text(" ")
 
 
+def shown_text(soup: BeautifulSoup) -> str:
+    """The page body's text as a reader sees it, inline code included, but not code blocks,
+    outputs, scripts or typeset math."""
+    body = BeautifulSoup(str(soup.body or soup), "html.parser")
+    for tag in body.find_all(["script", "style", "noscript", "template", "textarea", "pre",
+                              "mjx-container", "mjx-assistive-mml", "math"]):
+        tag.decompose()
+    for tag in body.find_all(class_=["cell_output", "output"]):
+        tag.decompose()
+    return body.get_text(" ")
+
+
+def output_text(soup: BeautifulSoup) -> str:
+    """The text that the notebook cells printed."""
+    return " ".join(tag.get_text(" ") for tag in soup.find_all(class_="cell_output"))
+
+
 def is_remote(url: str) -> bool:
     return url.startswith("//") or urlsplit(url).scheme in ("http", "https")
 
@@ -202,6 +231,12 @@ def check_dom(root: Path, page: str, dom: str) -> list[str]:
         block = err.find_parent(["p", "li", "td", "dd", "div"])
         where = " ".join(block.get_text(" ").split())[:80] if block else ""
         problems.append(f"MathJax error: {message} (in: {where}...)")
+    for pattern, what in MACHINERY:
+        for where, text in (("text", shown_text(soup)), ("an output", output_text(soup))):
+            match = pattern.search(text)
+            if match:
+                snippet = " ".join(text[max(0, match.start() - 40): match.end() + 40].split())
+                problems.append(f"{what} in {where}: {match.group(0)!r} in ...{snippet}...")
     text = visible_text(soup)
     for tex in RAW_TEX:
         at = text.find(tex)

@@ -32,3 +32,27 @@ sphinxcontrib.bibtex.plugin.register_plugin(
 
 def setup(app):
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+# The list in book/bibliography.md: labelled "Nielsen 2015" (as the text cites), not "[1]".
+from pybtex.plugin import register_plugin
+from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.labels import BaseLabelStyle
+
+
+class AuthorYearLabelStyle(BaseLabelStyle):
+    def format_labels(self, sorted_entries):
+        for entry in sorted_entries:
+            people = entry.persons.get("author") or entry.persons.get("editor") or []
+            names = [" ".join(p.last_names) for p in people]
+            who = names[0] if len(names) == 1 else (" and ".join(names) if len(names) == 2 else f"{names[0]} et al.")
+            yield f"{who} {entry.fields.get('year', '')}".strip()
+
+
+class AuthorYearListStyle(PlainStyle):
+    default_label_style = "nnbook_author_year"
+    default_sorting_style = "author_year_title"
+
+
+register_plugin("pybtex.style.labels", "nnbook_author_year", AuthorYearLabelStyle)
+register_plugin("pybtex.style.formatting", "nnbook_plain", AuthorYearListStyle)
