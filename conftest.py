@@ -145,6 +145,16 @@ def _as_number(text):
     return float(text.replace(",", "").rstrip("%"))
 
 
+def _padded_start(text, match, g):
+    """Where group g starts once the spaces before it inside the match are counted in: a column's
+    padding changes with the width of the number (' 995' and '1001'), so it travels with it."""
+    start = match.start(g)
+    floor = max([match.start(0)] + [match.end(h) for h in range(1, g) if match.group(h) is not None])
+    while start > floor and text[start - 1] == " ":
+        start -= 1
+    return start
+
+
 def within_tolerance(stored_text, new_text, rules):
     """(new text with every in-tolerance figure replaced by the stored one, list of problems)."""
     problems = []
@@ -160,8 +170,9 @@ def within_tolerance(stored_text, new_text, rules):
             for g in range(1, pattern.groups + 1):
                 if s.group(g) is None or t.group(g) is None:
                     continue
+                s_start, t_start = _padded_start(stored_text, s, g), _padded_start(new_text, t, g)
                 if rule.get("mask"):
-                    pieces += [new_text[last:t.start(g)], s.group(g)]
+                    pieces += [new_text[last:t_start], stored_text[s_start:s.end(g)]]
                     last = t.end(g)
                     continue
                 a, b = _as_number(s.group(g)), _as_number(t.group(g))
@@ -175,7 +186,7 @@ def within_tolerance(stored_text, new_text, rules):
                     problems.append(f"{t.group(0)!r}: {t.group(g)} is {abs(b - a):.4g} away from the stored "
                                     f"{s.group(g)}, more than the tolerance {describe_tolerance(rule)} "
                                     f"({rule['why']})")
-                pieces += [new_text[last:t.start(g)], s.group(g)]
+                pieces += [new_text[last:t_start], stored_text[s_start:s.end(g)]]
                 last = t.end(g)
         pieces.append(new_text[last:])
         new_text = "".join(pieces)

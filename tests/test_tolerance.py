@@ -104,6 +104,15 @@ def test_column_padding_in_the_group_is_replaced_with_the_number():
     assert problems == [] and text == "happy      99.60%"
 
 
+def test_column_padding_outside_the_group_travels_with_the_number():
+    rule = {"pattern": r"right:( +\d+)? +(\d+) +(\d+)", "abs": 25, "why": "test"}
+    stored, new = "right:  972 1001  966", "right:  980  995  970"
+    text, problems = conftest.within_tolerance(stored, new, rules(rule))
+    assert problems == [] and text == stored
+    text, problems = conftest.within_tolerance(stored, "right:  980  950  970", rules(rule))
+    assert len(problems) == 1 and "950" in problems[0]
+
+
 def test_a_mask_rule_leaves_its_words_uncompared_and_the_rest_exact():
     rule = {"pattern": r"runner-up (\d)", "mask": True, "why": "test"}
     text, problems = conftest.within_tolerance("3 (100.0%), runner-up 9", "3 (100.0%), runner-up 5", rules(rule))
