@@ -17,9 +17,16 @@ its DOM is dumped. The check fails when
   text outside a code block (``{term}`...` ``), a Python escape such as ``\u2013`` in prose or
   in an output, or an equation's label name (``eq-ch7-step``) in prose or in an output.
 
+Each page is rendered at every width of ``--widths`` (default 1400 and 420 px: a laptop and a
+phone), and a script the server adds measures which code blocks, outputs and display equations
+are wider than their box. Those are listed as ``wide`` and counted in the summary; the kinds named
+in ``--fail-on-overflow`` (CI: ``equation``, an equation cut off rather than scrolling in its box)
+fail the check.
+
 Usage::
 
-    python scripts/check_pages.py [_build/html] [--jobs 2] [PAGE ...]
+    python scripts/check_pages.py [_build/html] [--jobs 2] [--widths 1400,420]
+                                  [--fail-on-overflow equation,code,output] [PAGE ...]
     python scripts/check_pages.py _build/html --screenshot notebooks/01_neuron_forward_pass.html --out shot.png
 
 Prints one line per failure and ``checked N pages``; exits with 1 if anything failed.
@@ -29,6 +36,8 @@ from __future__ import annotations
 
 import argparse
 import functools
+import io
+import json
 import http.server
 import os
 import posixpath
@@ -53,6 +62,10 @@ MACHINERY = [
     (re.compile(r"\\u[0-9a-fA-F]{4}"), "a Python escape shown as text"),
     (re.compile(r"\beq-ch\d+-[\w-]+"), "an equation's label name"),
 ]
+# A box may be this much narrower than its content before it counts as cut off (sub-pixel
+# rounding, a trailing space).
+LAYOUT_SLACK_PX = 2
+LAYOUT_KINDS = ("code", "output", "equation", "scrolling equation")
 SKIP_PAGES = {"search.html", "genindex.html", "py-modindex.html"}
 # Text inside these elements is code or machinery, not prose: raw TeX there is intended.
 NOT_PROSE = ["script", "style", "noscript", "template", "textarea", "pre", "code", "kbd", "samp",
@@ -73,9 +86,58 @@ def find_chromium() -> str:
              "or set CHROMIUM=/path/to/chrome")
 
 
+# Measures, once MathJax has typeset, which code blocks, outputs and display equations are wider
+# than their box at the window's width, and writes the answer into the page as JSON (read from
+# the dumped DOM by `layout_problems`). The server adds it to every page it serves; the built
+# files are not changed.
+LAYOUT_SCRIPT = """<script>(function () {
+  function label(el) { return (el.textContent || "").trim().replace(/\\s+/g, " ").slice(0, 60); }
+  function measure() {
+    var found = [];
+    document.querySelectorAll("article pre").forEach(function (pre) {
+      if (pre.offsetParent === null) return;                      // hidden (a closed dropdown)
+      var kind = pre.closest(".cell_output, .output") ? "output" : "code";
+      var box = pre.closest("div.highlight") || pre;
+      var over = Math.max(pre.scrollWidth - pre.clientWidth, box.scrollWidth - box.clientWidth);
+      found.push({kind: kind, over: over, what: label(pre)});
+    });
+    document.querySelectorAll("article div.math").forEach(function (div) {
+      if (div.offsetParent === null) return;
+      var math = div.querySelector("mjx-container > mjx-math") || div.querySelector("mjx-container");
+      if (!math) return;
+      var eqno = div.querySelector(".eqno");
+      var over = Math.round(math.getBoundingClientRect().width - div.clientWidth);
+      var scrolls = ["auto", "scroll"].indexOf(getComputedStyle(div).overflowX) >= 0;
+      found.push({kind: "equation", over: over, scrolls: scrolls,
+                  what: eqno ? label(eqno) : label(div.querySelector("mjx-assistive-mml") || div)});
+    });
+    var out = document.createElement("pre");
+    out.id = "nnbook-layout"; out.hidden = true;
+    out.textContent = JSON.stringify({width: window.innerWidth, items: found});
+    document.body.appendChild(out);
+  }
+  window.addEventListener("load", function () {
+    var ready = window.MathJax && MathJax.startup && MathJax.startup.promise;
+    (ready || Promise.resolve()).then(function () { setTimeout(measure, 100); });
+  });
+})();</script>"""
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep the output to failures only
         pass
+
+    def send_head(self):
+        """Serve HTML pages with LAYOUT_SCRIPT added before </body>; everything else as is."""
+        path = Path(self.translate_path(self.path))
+        if path.suffix != ".html" or not path.is_file():
+            return super().send_head()
+        body = path.read_bytes().replace(b"</body>", LAYOUT_SCRIPT.encode() + b"</body>", 1)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 def serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
@@ -256,22 +318,65 @@ def redirect_target(root: Path, page: str) -> str | None:
     return None
 
 
-def check_page(browser: str, base: str, root: Path, page: str, budget_ms: int) -> list[str]:
+def layout_problems(dom: str, width: int) -> list[tuple[str, str]]:
+    """(kind, sentence) for every code block, output or display equation of a rendered page
+    that is wider than its box at this window width (kind: 'code', 'output', 'equation', or
+    'scrolling equation' for one whose box scrolls sideways, as book/_css/nnbook.css lets it);
+    a page without the measurement (it did not finish) gives one ('page', ...) entry."""
+    soup = BeautifulSoup(dom, "html.parser")
+    tag = soup.find(id="nnbook-layout")
+    if tag is None:
+        return [("page", f"at {width} px the layout was not measured (the page did not finish loading)")]
+    found = []
+    for item in json.loads(tag.get_text())["items"]:
+        if item["over"] > LAYOUT_SLACK_PX:
+            kind = "scrolling equation" if item.get("scrolls") else item["kind"]
+            found.append((kind, f"at {width} px a {kind} is {item['over']} px wider than "
+                                f"its box: {item['what']!r}"))
+    return found
+
+
+def layout_totals(dom: str) -> dict[str, int]:
+    """How many code blocks, outputs and equations a rendered page has (for the summary)."""
+    tag = BeautifulSoup(dom, "html.parser").find(id="nnbook-layout")
+    totals: dict[str, int] = {}
+    for item in json.loads(tag.get_text())["items"] if tag else []:
+        totals[item["kind"]] = totals.get(item["kind"], 0) + 1
+    return totals
+
+
+def render(browser: str, url: str, width: int, budget_ms: int) -> tuple[str | None, str]:
+    """(DOM, '') of the page at a window `width` px wide, or (None, why it failed)."""
+    try:
+        run = chromium(browser, url, "--dump-dom", f"--window-size={width},1000", budget_ms=budget_ms)
+    except subprocess.TimeoutExpired:
+        return None, "Chromium timed out rendering the page"
+    if run.returncode != 0 or "<body" not in run.stdout:
+        tail = " | ".join(run.stderr.strip().splitlines()[-3:])
+        return None, f"Chromium failed (exit {run.returncode}): {tail}"
+    return run.stdout, ""
+
+
+def check_page(browser: str, base: str, root: Path, page: str, budget_ms: int,
+               widths: tuple[int, ...] = (1400,)) -> tuple[list[str], list[tuple[str, str]], dict]:
+    """(problems, layout problems, element totals) of one page, rendered at each of `widths`."""
     redirect = redirect_target(root, page)
     if redirect is not None:
         # A redirect has no content of its own: check only that its target exists.
         target = local_target(root, page, redirect) if redirect else None
         if is_remote(redirect) or target is None or not target[0].is_file():
-            return [f"redirect to a missing page: {redirect!r}"]
-        return []
-    try:
-        run = chromium(browser, urljoin(base, page), "--dump-dom", budget_ms=budget_ms)
-    except subprocess.TimeoutExpired:
-        return ["Chromium timed out rendering the page"]
-    if run.returncode != 0 or "<body" not in run.stdout:
-        tail = " | ".join(run.stderr.strip().splitlines()[-3:])
-        return [f"Chromium failed (exit {run.returncode}): {tail}"]
-    return check_dom(root, page, run.stdout)
+            return [f"redirect to a missing page: {redirect!r}"], [], {}
+        return [], [], {}
+    problems, layout, totals = [], [], {}
+    for i, width in enumerate(widths):
+        dom, why = render(browser, urljoin(base, page), width, budget_ms)
+        if dom is None:
+            return problems + [why], layout, totals
+        if i == 0:                                       # the text checks do not depend on the width
+            problems += check_dom(root, page, dom)
+            totals = layout_totals(dom)
+        layout += layout_problems(dom, width)
+    return problems, layout, totals
 
 
 def screenshot(browser: str, base: str, root: Path, page: str, out: Path, size: str,
@@ -302,6 +407,11 @@ def main(argv=None) -> int:
                         help="pages rendered in parallel (default: CPUs, at most 4)")
     parser.add_argument("--budget-ms", type=int, default=10000,
                         help="virtual time Chromium gives each page to run its scripts")
+    parser.add_argument("--widths", default="1400,420",
+                        help="window widths in px at which the layout is measured (default: 1400,420)")
+    parser.add_argument("--fail-on-overflow", default="", metavar="KINDS",
+                        help="comma-separated kinds (code,output,equation) whose overflow fails the "
+                             "check; the others are listed as 'wide' and counted")
     parser.add_argument("--screenshot", metavar="PAGE", help="save a PNG of PAGE instead of checking")
     parser.add_argument("--out", type=Path, default=Path("_build/screenshot.png"),
                         help="where --screenshot writes (default: _build/screenshot.png)")
@@ -325,17 +435,35 @@ def main(argv=None) -> int:
         if missing:
             print(f"error: no such page(s) in {root}: {', '.join(missing)}", file=sys.stderr)
             return 2
+        widths = tuple(int(w) for w in args.widths.split(","))
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             results = list(pool.map(
-                lambda p: (p, check_page(browser, base, root, p, args.budget_ms)), pages))
+                lambda p: (p, *check_page(browser, base, root, p, args.budget_ms, widths)), pages))
     finally:
         server.shutdown()
 
     n_failures = 0
-    for page, problems in results:
+    enforced = set(args.fail_on_overflow.split(",")) if args.fail_on_overflow else set()
+    over = {(w, k): 0 for w in widths for k in LAYOUT_KINDS}
+    totals = {k: 0 for k in LAYOUT_KINDS}
+    for page, problems, layout, page_totals in results:
         for problem in problems:
             n_failures += 1
             print(f"FAIL {page}: {problem}")
+        for kind, sentence in layout:
+            width = int(sentence.split()[1])
+            if kind == "page" or kind in enforced:
+                n_failures += 1
+                print(f"FAIL {page}: {sentence}")
+            else:
+                print(f"wide {page}: {sentence}")
+            if kind in LAYOUT_KINDS:
+                over[width, kind] += 1
+        for kind, n in page_totals.items():
+            totals[kind] = totals.get(kind, 0) + n
+    for width in widths:
+        counts = ", ".join(f"{over[width, k]} of {totals[k.split()[-1]]} {k}s" for k in LAYOUT_KINDS)
+        print(f"wider than their box at {width} px: {counts}")
     print(f"checked {len(results)} pages, {n_failures} problem(s)")
     return 1 if n_failures else 0
 

@@ -30,3 +30,38 @@ def test_clean_text_and_code_blocks_pass():
     body = ("<p>Exercise 2.1 uses equation (4.2) and the {term} of a series.</p>"
             "<pre>print(f\"{x}\")  # ref: eq-ch4-update in a code cell</pre>")
     assert problems(body) == []
+
+
+def layout_dom(*items):
+    import json
+    return f"<html><body><pre id='nnbook-layout' hidden>{json.dumps({'width': 420, 'items': list(items)})}</pre></body></html>"
+
+
+def test_layout_lists_what_is_wider_than_its_box():
+    dom = layout_dom({"kind": "code", "over": 120, "what": "x = 1"},
+                     {"kind": "output", "over": 1, "what": "fits within the slack"},
+                     {"kind": "equation", "over": 40, "scrolls": True, "what": "(5.6)#"},
+                     {"kind": "equation", "over": 40, "what": "(8.9)#"})
+    found = check_pages.layout_problems(dom, 420)
+    assert [kind for kind, _ in found] == ["code", "scrolling equation", "equation"]
+    assert "at 420 px a code is 120 px wider than its box: 'x = 1'" == found[0][1]
+    assert check_pages.layout_totals(dom) == {"code": 1, "output": 1, "equation": 2}
+
+
+def test_a_page_whose_layout_was_not_measured_is_reported():
+    found = check_pages.layout_problems("<html><body><p>no script ran</p></body></html>", 1400)
+    assert found and found[0][0] == "page" and "not measured" in found[0][1]
+
+
+def test_the_layout_script_is_served_with_every_page(tmp_path):
+    import urllib.request
+    (tmp_path / "page.html").write_text("<html><body><p>hi</p></body></html>")
+    (tmp_path / "data.txt").write_text("</body>")
+    server, base = check_pages.serve(tmp_path)
+    try:
+        page = urllib.request.urlopen(base + "page.html").read().decode()
+        other = urllib.request.urlopen(base + "data.txt").read().decode()
+    finally:
+        server.shutdown()
+    assert "nnbook-layout" in page and page.endswith("</script></body></html>")
+    assert other == "</body>"
