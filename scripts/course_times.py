@@ -10,7 +10,8 @@ re-executed). The estimate is the sum of
 
 - reading: the words of the chapter's prose (math and code spans left out) at a stated pace;
 - equations: a stated time per display equation (derivations are worked through in class);
-- code: the lines of its code cells at a stated pace (read, run, talked about);
+- code: the logical lines of its code cells (a statement wrapped over several lines to fit the
+  page counts once) at a stated pace (read, run, talked about);
 - running: the measured run time of the notebook, from the execution timestamps that
   `jupyter nbconvert --execute` stores in every cell (the stored run, on the machine that
   built the book: a reader's machine may be faster or slower);
@@ -20,9 +21,11 @@ The paces are estimates, not measurements of students; change them here if your 
 faster or slower, and re-run the script.
 """
 import argparse
+import io
 import json
 import re
 import sys
+import tokenize
 from datetime import datetime
 from pathlib import Path
 
@@ -51,6 +54,15 @@ def run_seconds(nb):
     return (max(stamps) - min(stamps)).total_seconds()
 
 
+def logical_lines(source):
+    """Lines of code as Python counts statements: a call wrapped over five lines is one line."""
+    try:
+        tokens = tokenize.generate_tokens(io.StringIO(source + "\n").readline)
+        return sum(1 for t in tokens if t.type == tokenize.NEWLINE)
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return sum(1 for line in source.splitlines() if line.strip() and not line.lstrip().startswith("#"))
+
+
 def chapter_figures(path):
     """Title, prose words, display equations, code lines, run seconds of one notebook."""
     nb = json.loads(path.read_text(encoding="utf-8"))
@@ -60,7 +72,7 @@ def chapter_figures(path):
     equations = len(re.findall(r"^\$\$", markdown, re.M)) // 2
     shown = [c for c in nb["cells"] if c["cell_type"] == "code"
              and "remove-cell" not in c.get("metadata", {}).get("tags", [])]   # not the Colab set-up
-    code = sum(len("".join(c["source"]).splitlines()) for c in shown)
+    code = sum(logical_lines("".join(c["source"])) for c in shown)
     return title, words, equations, code, run_seconds(nb)
 
 
