@@ -115,7 +115,7 @@ def _stroke(draw, pts, width, fill=0):
         draw.ellipse([x - r, y - r, x + r, y + r], fill=fill)
 
 
-def _mouth_curve(rng, mood, difficulty, mv, mw, n=30, depth=(0.15, 0.3)):
+def _mouth_curve(rng, mood, difficulty, mv, mw, n=30, depth=(0.15, 0.3), power=(1.6, 2.8)):
     """The mouth line v(u) in face coordinates; its curvature carries the mood.
 
     v(t) = mv + d * (1/2 - |t|^p),  t in [-1, 1],  u = mw * t.
@@ -126,7 +126,7 @@ def _mouth_curve(rng, mood, difficulty, mv, mw, n=30, depth=(0.15, 0.3)):
     """
     t = np.linspace(-1, 1, n)
     d = rng.uniform(*depth) * (1 if mood == "happy" else -1)
-    p = rng.uniform(1.6, 2.8)
+    p = rng.uniform(*power)
     mv = min(mv, 0.68 - abs(d) / 2)  # keep the mouth off the chin
     v = mv + d * (1 - difficulty) * (0.5 - np.abs(t) ** p)
     if difficulty > 0:
@@ -136,12 +136,28 @@ def _mouth_curve(rng, mood, difficulty, mv, mw, n=30, depth=(0.15, 0.3)):
 
 
 # ------------------------------------------------------------ sketch style
-def _draw_sketch(rng, mood, size, difficulty):
+# The ranges of the sketch's random draws, (low, high) as a fraction of the canvas S
+# or in face coordinates: NARROW for variety=0 (the committed faces), WIDE for variety=1.
+NARROW = dict(pen=(0.025, 0.05), rx=(0.37, 0.41), aspect=(0.95, 1.18), shift=0.15, tilt=0.05,
+              eye_u=(0.26, 0.44), eye_v=(-0.36, -0.12), eye_r=(0.06, 0.11),
+              mouth_v=(0.43, 0.5), mouth_w=(0.25, 0.48), depth=(0.22, 0.35), power=(1.6, 2.8))
+WIDE = dict(pen=(0.012, 0.09), rx=(0.28, 0.44), aspect=(0.8, 1.25), shift=1.0, tilt=0.15,
+            eye_u=(0.2, 0.5), eye_v=(-0.5, -0.08), eye_r=(0.04, 0.17),
+            mouth_v=(0.22, 0.62), mouth_w=(0.18, 0.62), depth=(0.12, 0.5), power=(1.4, 4.0))
+
+
+def _ranges(variety):
+    """Each range of NARROW moved the fraction `variety` of the way to WIDE."""
+    return {k: np.add(NARROW[k], variety * np.subtract(WIDE[k], NARROW[k])) for k in NARROW}
+
+
+def _draw_sketch(rng, mood, size, difficulty, variety=0.0):
     """Black strokes on white: wobbly head, eyes, maybe brows and nose, a mouth."""
+    g = _ranges(variety)
     S = SCALE * size
     img = Image.new("L", (S, S), 255)
     draw = ImageDraw.Draw(img)
-    w = rng.uniform(0.025, 0.05) * S  # stroke width
+    w = rng.uniform(*g["pen"]) * S  # stroke width
     jitter = 0.004 * S
 
     # head: a wobbly ellipse of random size, position and tilt. A person drawing
@@ -149,11 +165,11 @@ def _draw_sketch(rng, mood, size, difficulty):
     # the height and depth of the mouth below) vary little: a dense network has
     # no notion of "the same stroke, one pixel lower" and learns from 80 faces
     # only what stays in place.
-    rx = rng.uniform(0.37, 0.41) * S
-    ry = min(rx * rng.uniform(0.95, 1.18), 0.43 * S)
+    rx = rng.uniform(*g["rx"]) * S
+    ry = min(rx * rng.uniform(*g["aspect"]), 0.43 * S)
     free = max(0.0, S / 2 - max(rx, ry) * 1.06 - w)
-    cx, cy = S / 2 + rng.uniform(-free, free, size=2) * 0.15
-    to_px = _frame(cx, cy, rx, ry, rng.uniform(-0.05, 0.05))
+    cx, cy = S / 2 + rng.uniform(-free, free, size=2) * g["shift"]
+    to_px = _frame(cx, cy, rx, ry, rng.uniform(-g["tilt"], g["tilt"]))
 
     def line(u, v, width=w):
         pts = to_px(u, v)
@@ -170,8 +186,8 @@ def _draw_sketch(rng, mood, size, difficulty):
     line(r * np.cos(phi), r * np.sin(phi))
 
     # eyes: dots, small circles or short strokes
-    eu, ev = rng.uniform(0.26, 0.44), rng.uniform(-0.36, -0.12)
-    er = rng.uniform(0.06, 0.11) * (1.4 if mood == "surprised" else 1.0)
+    eu, ev = rng.uniform(*g["eye_u"]), rng.uniform(*g["eye_v"])
+    er = rng.uniform(*g["eye_r"]) * (1.4 if mood == "surprised" else 1.0)
     kind = rng.choice(["dot", "circle", "line"], p=[0.2, 0.6, 0.2] if mood == "surprised" else [0.45, 0.3, 0.25])
     for side in (-1, 1):
         cu, cv = side * eu + rng.normal(0, 0.02), ev + rng.normal(0, 0.02)
@@ -209,7 +225,7 @@ def _draw_sketch(rng, mood, size, difficulty):
             draw.ellipse([x - 0.7 * w, y - 0.7 * w, x + 0.7 * w, y + 0.7 * w], fill=0)
 
     # mouth: the stroke that tells the mood
-    mv = rng.uniform(0.43, 0.5)
+    mv = rng.uniform(*g["mouth_v"])
     if mood == "surprised":  # an open "O"; a hard one is a small flat oval
         ru = rng.uniform(0.1, 0.17) * (1 - 0.5 * difficulty)
         rv = ru * rng.uniform(1.0, 1.5) * (1 - 0.7 * difficulty)
@@ -218,7 +234,8 @@ def _draw_sketch(rng, mood, size, difficulty):
             draw.polygon(to_px(u, v).ravel().tolist(), fill=0)
         line(np.append(u, u[:2]), np.append(v, v[:2]))
     else:
-        u, v = _mouth_curve(rng, mood, difficulty, mv, rng.uniform(0.25, 0.48), depth=(0.22, 0.35))
+        u, v = _mouth_curve(rng, mood, difficulty, mv, rng.uniform(*g["mouth_w"]), depth=g["depth"],
+                            power=g["power"])
         u = u + rng.normal(0, 0.03)
         line(u, v)
         grin = rng.random() < 0.15  # drawn for every mood, so that happy and sad share draws
@@ -317,7 +334,7 @@ def _draw_shaded(rng, mood, size, difficulty):
 
 
 # -------------------------------------------------------------- public API
-def draw_face(mood, size=50, seed=None, style="sketch", difficulty=0.0, hard=False):
+def draw_face(mood, size=50, seed=None, style="sketch", difficulty=0.0, hard=False, variety=0.0):
     """Draw one face and return it as a uint8 grayscale array of shape (size, size).
 
     mood: "happy", "sad" or "surprised". seed: None, an int or a numpy
@@ -327,7 +344,9 @@ def draw_face(mood, size=50, seed=None, style="sketch", difficulty=0.0, hard=Fal
     hard=True is a shortcut for difficulty=HARD_DIFFICULTY (0.5: half the
     mouth's curve is left, tilted and wiggled; harder, still readable). With
     the same seed, a happy and a sad face are the same face except for the
-    mouth (and the slant of the brows).
+    mouth (and the slant of the brows). variety in [0, 1] (sketch only) widens
+    the ranges of pen width, head size, shape, position and tilt, eyes and
+    mouth from NARROW (0, the book's committed faces) to WIDE (1).
     """
     _check_mood(mood)
     if style not in STYLES:
@@ -336,13 +355,18 @@ def draw_face(mood, size=50, seed=None, style="sketch", difficulty=0.0, hard=Fal
         raise ValueError(f"size must be an integer of at least 16 pixels, got {size!r}")
     if not 0 <= difficulty <= 1:
         raise ValueError(f"difficulty must lie in [0, 1], got {difficulty}")
+    if not 0 <= variety <= 1 or (variety and style != "sketch"):
+        raise ValueError(f"variety must lie in [0, 1] and is for the sketch style only, got {variety} "
+                         f"with style {style!r}")
     if hard:
         difficulty = max(difficulty, HARD_DIFFICULTY)
-    draw = _draw_sketch if style == "sketch" else _draw_shaded
-    return draw(_as_rng(seed), mood, int(size), float(difficulty))
+    if style == "shaded":
+        return _draw_shaded(_as_rng(seed), mood, int(size), float(difficulty))
+    return _draw_sketch(_as_rng(seed), mood, int(size), float(difficulty), float(variety))
 
 
-def make_faces(n_per_mood, moods=("happy", "sad"), size=50, seed=0, style="sketch", hard_fraction=0.0):
+def make_faces(n_per_mood, moods=("happy", "sad"), size=50, seed=0, style="sketch", hard_fraction=0.0,
+               variety=0.0):
     """Draw n_per_mood faces of each mood; return (images, labels, names).
 
     images: uint8 (n, size, size), grouped by mood in the order of `moods`
@@ -351,7 +375,7 @@ def make_faces(n_per_mood, moods=("happy", "sad"), size=50, seed=0, style="sketc
     image i (happy/sad: 1 = happy, 0 = sad as in the source). The last
     round(hard_fraction * n_per_mood) faces of each mood are hard ones.
     Face i of a mood uses the seed [seed, mood index, i], so asking for more
-    faces leaves the first ones unchanged.
+    faces leaves the first ones unchanged. variety: as in ``draw_face``.
     """
     names = label_names(moods)
     if n_per_mood < 1:
@@ -363,7 +387,7 @@ def make_faces(n_per_mood, moods=("happy", "sad"), size=50, seed=0, style="sketc
     for m, mood in enumerate(moods):
         for i in range(n_per_mood):
             rng = np.random.default_rng([seed, MOODS.index(mood), i])
-            images.append(draw_face(mood, size, rng, style, hard=i >= n_per_mood - n_hard))
+            images.append(draw_face(mood, size, rng, style, hard=i >= n_per_mood - n_hard, variety=variety))
             labels.append(names.index(mood))
     return np.stack(images), np.array(labels, dtype=np.int64), names
 
@@ -410,16 +434,52 @@ def open_gray(path):
             from err
 
 
-def load_face_image(path, size=50, threshold=128, resize=True):
+def centre_drawing(gray, size=50, threshold=128, margin=2):
+    """Crop a drawing to its ink and scale that to fill the picture; (size, size) float32 of 0/1.
+
+    For drawings of any size, pen and placement. Steps: (1) ink = gray <
+    threshold, at the drawing's own resolution, where even a thin line is
+    dark; (2) the smallest square around the ink's bounding box (centred on
+    it; beyond the drawing's edge is paper); (3) that square scaled to
+    size - 2 * margin pixels, where a pixel is ink if any ink falls in it
+    (max pooling), so a thin line stays a line of at least one pixel;
+    (4) a margin of paper around it.
+    """
+    ink = np.asarray(gray) < threshold
+    if ink.ndim != 2:
+        raise ValueError(f"expected a 2-D gray image, got shape {ink.shape}; convert it with to_grayscale")
+    if not ink.any():
+        raise ValueError(f"the drawing has no ink: no pixel is darker than the threshold {threshold}; "
+                         "draw with a dark pen on light paper")
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    side = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
+    square = np.zeros((side, side), dtype=bool)
+    r0 = (side - (rows[-1] - rows[0] + 1)) // 2
+    c0 = (side - (cols[-1] - cols[0] + 1)) // 2
+    square[r0:r0 + rows[-1] - rows[0] + 1, c0:c0 + cols[-1] - cols[0] + 1] = \
+        ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    inner = size - 2 * margin
+    starts = np.arange(inner) * side // inner  # first row (column) of each output pixel's block
+    pooled = np.maximum.reduceat(np.maximum.reduceat(square, starts, axis=0), starts, axis=1)
+    out = np.zeros((size, size), dtype=np.float32)
+    out[margin:margin + inner, margin:margin + inner] = pooled
+    return out
+
+
+def load_face_image(path, size=50, threshold=128, resize=True, centre=False):
     """Open an image file and return its (size, size) float32 matrix of 0/1 (1 = ink).
 
     Steps, as in the source: open with PIL, convert to grayscale, resize to
     (size, size) if needed (box averaging; draw with a thick brush if your
     picture is big, or thin lines fade to gray and vanish), threshold away
     the grays. With resize=False a wrong size is an error instead.
+    centre=True replaces the resize and threshold by ``centre_drawing``:
+    crop to the ink, scale it to fill the picture, keep thin lines.
     """
     path = Path(path)
     gray_img = open_gray(path)
+    if centre:
+        return centre_drawing(np.asarray(gray_img), size, threshold)
     if gray_img.size != (size, size):
         if not resize:
             raise ValueError(f"{path} is {gray_img.size[0]}x{gray_img.size[1]} pixels, expected {size}x{size}; "
@@ -462,11 +522,12 @@ def load_face_folder(folder, size=50, threshold=128, moods=None):
     return np.stack(rows), np.array(y, dtype=np.int64), filenames
 
 
-def predict_face(net, path, threshold=128):
+def predict_face(net, path, threshold=128, centre=False):
     """Read a drawing and let a happy/sad network judge it; return (mood, confidence, output).
 
     The image goes through load_face_image (any size is resized to the
-    network's input, e.g. 50x50 for 2,500 inputs). ``output`` is the network's
+    network's input, e.g. 50x50 for 2,500 inputs; centre=True for a network
+    trained on centred drawings, see ``centre_drawing``). ``output`` is the network's
     sigmoid output a, read as the probability of "happy" (label 1): the mood
     is "happy" when a >= 0.5, and the confidence is a for happy, 1 - a for sad.
     """
@@ -475,7 +536,7 @@ def predict_face(net, path, threshold=128):
     if size * size != n_in or n_out != 1:
         raise ValueError(f"predict_face needs a happy/sad network with a square image input and one sigmoid "
                          f"output (e.g. sizes [2500, ..., 1]), got sizes {net.sizes}")
-    x = load_face_image(path, size, threshold).reshape(1, n_in)
+    x = load_face_image(path, size, threshold, centre=centre).reshape(1, n_in)
     a = float(net.forward(x)[0, 0])
     mood = "happy" if a >= 0.5 else "sad"
     return mood, (a if mood == "happy" else 1 - a), a

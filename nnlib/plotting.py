@@ -342,6 +342,38 @@ def show_images(images, labels=None, preds=None, class_names=None, n_cols=8, siz
     return fig
 
 
+def show_image_rows(rows, row_labels, col_titles=None, size=1.3, title=None):
+    """Rows of images side by side, a label on the left of each row: e.g. a few drawings (first
+    row) and what each preprocessing makes of them (the rows below).
+
+    ``rows``: equally long lists of images. A 2-D float array with values in [0, 1] is an
+    input matrix and is drawn as ink (1 = black); anything else (a PIL image, a uint8 gray or
+    colour array) is drawn as it is, gray levels on a 0-255 scale. Returns the Figure.
+    """
+    n_rows, n_cols = len(rows), len(rows[0]) if rows else 0
+    if n_cols == 0 or any(len(r) != n_cols for r in rows) or len(row_labels) != n_rows:
+        raise ValueError(f"show_image_rows needs equally long, non-empty rows and one label per row; "
+                         f"got rows of lengths {[len(r) for r in rows]} and {len(row_labels)} labels")
+    fig, axes = plt.subplots(n_rows, n_cols, squeeze=False, layout="constrained",
+                             figsize=(n_cols * size + 0.5, n_rows * size + 0.3 * bool(col_titles)
+                                      + 0.35 * bool(title)))
+    for r, (row, label) in enumerate(zip(rows, row_labels)):
+        for c, img in enumerate(row):
+            ax = axes[r, c]
+            a = np.asarray(img)
+            if a.ndim == 2 and a.dtype.kind == "f" and a.min() >= 0 and a.max() <= 1:
+                ax.imshow(a, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+            else:
+                ax.imshow(img, cmap="gray", vmin=0, vmax=255, interpolation="nearest")
+            _frame(ax, "#bbbbbb", 0.8)
+            if r == 0 and col_titles is not None:
+                ax.set_title(col_titles[c], fontsize=10, pad=3)
+        axes[r, 0].set_ylabel(label, fontsize=10)
+    if title:
+        fig.suptitle(title, fontsize=11)
+    return fig
+
+
 def plot_images_as_weights(W, shape=(28, 28), n=16, n_cols=8, size=1.2, title=None, cmap="RdBu_r"):
     """Show the first ``n`` columns of a first-layer weight matrix W (n_in, n_out) as images.
 

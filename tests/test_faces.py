@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from nnlib import Dense, Network
-from nnlib.faces import (HARD_DIFFICULTY, binarize, draw_face, label_names, load_face_folder, load_face_image,
-                         make_faces, open_gray, predict_face, to_grayscale)
+from nnlib.faces import (HARD_DIFFICULTY, NARROW, WIDE, _ranges, binarize, centre_drawing, draw_face, label_names,
+                         load_face_folder, load_face_image, make_faces, open_gray, predict_face, to_grayscale)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "faces"
@@ -182,6 +182,89 @@ def test_load_face_image_matches_the_steps():
     assert np.array_equal(load_face_image(path), expected)
 
 
+# ------------------------------------------------------------ centre_drawing
+def _ring(size, centre, radius, pen):
+    """A gray picture (255 paper) with a dark ring drawn on it."""
+    r, c = np.mgrid[:size, :size]
+    d = np.hypot(r - centre[0], c - centre[1])
+    return np.where(np.abs(d - radius) <= pen / 2, 0, 255).astype(np.uint8)
+
+
+def _near(a, b):
+    """The share of a's ink pixels with ink of b at most one pixel away."""
+    grown = np.pad(b, 1)
+    grown = np.max([grown[1 + dr:51 + dr, 1 + dc:51 + dc] for dr in (-1, 0, 1) for dc in (-1, 0, 1)], axis=0)
+    return grown[a == 1].mean()
+
+
+def test_centre_drawing_fills_the_picture_with_a_margin():
+    out = centre_drawing(_ring(300, (90, 200), 40, 4), size=50, margin=2)
+    assert out.shape == (50, 50) and out.dtype == np.float32 and set(np.unique(out)) == {0.0, 1.0}
+    rows, cols = np.flatnonzero(out.any(1)), np.flatnonzero(out.any(0))
+    assert (rows[0], rows[-1], cols[0], cols[-1]) == (2, 47, 2, 47)   # the ink spans the inner 46 pixels
+
+
+def test_centre_drawing_ignores_position_and_scale():
+    small = centre_drawing(_ring(100, (30, 60), 20, 4))
+    big = centre_drawing(_ring(400, (200, 150), 80, 16))       # 4x as big, elsewhere, pen scaled
+    assert _near(small, big) > 0.9 and _near(big, small) > 0.9
+
+
+def test_centre_drawing_keeps_a_thin_line():
+    gray = np.full((400, 400), 255, np.uint8)
+    gray[200, 50:350] = 0                                       # a one-pixel line, 300 long
+    gray[100:300, 50] = 0
+    out = centre_drawing(gray)                                  # 300 wide, 200 high: rows 2+7..2+38
+    horizontal, vertical = out[np.flatnonzero(out.sum(1) > 40)[0]], out[:, 2]
+    assert horizontal[2:48].all() and vertical.sum() >= 30      # both lines survive ...
+    ink = np.flatnonzero(vertical)
+    assert ink[-1] - ink[0] + 1 == len(ink)                     # ... unbroken
+    box = np.asarray(Image.fromarray(gray).resize((50, 50), Image.BOX))
+    assert (box < 128).sum() == 0                               # what plain resizing does: the line is gone
+
+
+def test_centre_drawing_errors():
+    with pytest.raises(ValueError, match="no ink"):
+        centre_drawing(np.full((60, 60), 255, np.uint8))
+    with pytest.raises(ValueError, match="2-D gray image"):
+        centre_drawing(np.zeros((60, 60, 3), np.uint8))
+
+
+@pytest.mark.parametrize("index", [0, 1, 2])   # black on white RGB, coloured ink on tinted paper, transparent RGBA
+def test_load_face_image_centre_reads_any_paint_program_file(index):
+    small = load_face_image(DATA / "other_style" / "50" / "happy" / f"face_{index:03d}.png", centre=True)
+    big_path = DATA / "other_style" / "200" / "happy" / f"face_{index:03d}.png"
+    with Image.open(big_path) as img:
+        assert img.size == (200, 200) and img.mode == ("RGBA" if index == 2 else "RGB")
+    big = load_face_image(big_path, centre=True)
+    assert big.shape == (50, 50) and set(np.unique(big)) == {0.0, 1.0}
+    assert _near(small, big) > 0.9 and _near(big, small) > 0.8  # the same face, read alike at both sizes
+
+
+# ------------------------------------------------------------------ variety
+def test_variety_moves_every_range_from_narrow_to_wide():
+    assert set(NARROW) == set(WIDE)
+    for key in NARROW:
+        assert np.array_equal(_ranges(0)[key], NARROW[key]) and np.allclose(_ranges(1)[key], WIDE[key])
+        half = _ranges(0.5)[key]
+        assert np.allclose(half, (np.asarray(NARROW[key]) + WIDE[key]) / 2)
+
+
+def test_variety_zero_is_the_books_faces_and_one_differs():
+    assert np.array_equal(make_faces(3, seed=4)[0], make_faces(3, seed=4, variety=0.0)[0])
+    narrow, wide = make_faces(40, seed=4)[0], make_faces(40, seed=4, variety=1.0)[0]
+    assert not np.array_equal(narrow, wide)
+    ink = lambda X: (X < 128).mean(axis=(1, 2))
+    assert ink(wide).std() > ink(narrow).std()                  # pens and heads vary more
+
+
+def test_variety_errors():
+    with pytest.raises(ValueError, match="variety must lie in"):
+        draw_face("happy", variety=1.5)
+    with pytest.raises(ValueError, match="sketch style only"):
+        draw_face("happy", style="shaded", variety=0.5)
+
+
 def test_load_face_folder_train():
     X, y, files = load_face_folder(DATA / "train")
     assert X.shape == (80, 2500) and X.dtype == np.float32
@@ -200,20 +283,23 @@ def test_load_face_folder_test_matches_labels_csv():
     assert len(hard) == 4 and all(Path(h).name.startswith("hard_") for h in hard)
 
 
-def test_committed_data_is_what_the_script_draws(tmp_path):
-    spec = importlib.util.spec_from_file_location("make_faces", ROOT / "scripts" / "make_faces.py")
+@pytest.mark.parametrize("name, folder", [("make_faces", DATA), ("make_other_faces", DATA / "other_style")])
+def test_committed_data_is_what_the_script_draws(tmp_path, monkeypatch, name, folder):
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))  # make_other_faces imports make_faces
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
     script.main(tmp_path)
     made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
-    committed = sorted(p.relative_to(DATA) for p in DATA.rglob("*") if p.suffix in (".png", ".csv"))
+    committed = sorted(p.relative_to(folder) for p in folder.rglob("*") if p.suffix in (".png", ".csv")
+                       and (name == "make_other_faces" or "other_style" not in p.parts))
     assert made == committed
     for rel in made:
         if rel.suffix == ".png":
-            with Image.open(tmp_path / rel) as a, Image.open(DATA / rel) as b:
+            with Image.open(tmp_path / rel) as a, Image.open(folder / rel) as b:
                 assert a.mode == b.mode and np.array_equal(np.asarray(a), np.asarray(b)), rel
         else:
-            assert (tmp_path / rel).read_text() == (DATA / rel).read_text()
+            assert (tmp_path / rel).read_text() == (folder / rel).read_text()
 
 
 # ------------------------------------------------------------- predict_face
@@ -233,6 +319,22 @@ def test_predict_face_reads_the_example_drawings():
         got, confidence, a = predict_face(net, DATA / "examples" / f"my_{mood}_face.png")
         assert got == mood and 0.5 <= confidence <= 1 and 0 <= a <= 1
         assert confidence == pytest.approx(a if mood == "happy" else 1 - a)
+
+
+def test_predict_face_centre_reads_a_big_thin_drawing(tmp_path):
+    """A network trained on centred inputs, asked about a 400x400 drawing with a thin pen."""
+    X, y, _ = make_faces(20, seed=3)
+    B = np.stack([centre_drawing(x) for x in X]).reshape(len(X), -1)
+    layer = Dense(2500, 1, "sigmoid", rng=0)
+    layer.W[:, 0] = 0.5 * (B[y == 1].mean(0) - B[y == 0].mean(0))
+    layer.b[:] = -B.mean(0) @ layer.W[:, 0]
+    net = Network([layer], loss="mse")
+    for mood in ("happy", "sad"):
+        big = Image.fromarray(draw_face(mood, size=50, seed=11)).resize((400, 400), Image.NEAREST)
+        big.save(tmp_path / f"{mood}.png")
+        got, _, a = predict_face(net, tmp_path / f"{mood}.png", centre=True)
+        x = load_face_image(tmp_path / f"{mood}.png", centre=True).reshape(1, -1)
+        assert a == pytest.approx(float(net.forward(x)[0, 0])) and got == mood
 
 
 def test_predict_face_wrong_network():

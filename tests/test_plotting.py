@@ -137,6 +137,22 @@ def test_show_images_bad_shapes_are_explained():
         P.show_images(np.zeros((2, 5, 4, 4)))
 
 
+def test_show_image_rows_draws_ink_and_pictures():
+    from PIL import Image
+    picture = Image.new("RGBA", (20, 20), (255, 0, 0, 0))
+    ink = np.zeros((5, 5), np.float32)
+    ink[2, 2] = 1
+    fig = P.show_image_rows([[picture, picture], [ink, ink]], ["file", "input"], col_titles=["a", "b"])
+    axes = fig.axes
+    assert len(axes) == 4 and axes[0].get_title() == "a" and axes[2].get_ylabel() == "input"
+    shown = axes[2].images[0]
+    assert shown.get_cmap().name == "gray_r" and shown.get_clim() == (0, 1)
+    with pytest.raises(ValueError, match="equally long"):
+        P.show_image_rows([[ink], [ink, ink]], ["a", "b"])
+    with pytest.raises(ValueError, match="one label per row"):
+        P.show_image_rows([[ink]], ["a", "b"])
+
+
 def test_confusion_matrix_cells_and_labels():
     cm = np.array([[5, 1], [0, 4]])
     fig = P.plot_confusion_matrix(cm, class_names=["cat", "dog"])
