@@ -204,7 +204,8 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None, p
     ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]), xlabel="$x_1$", ylabel="$x_2$",
            title="Decision boundary" if title is None else title)
     ax.grid(False)
-    ax.legend(loc="best", frameon=True, framealpha=0.85)
+    # below the axes, so that it never hides a point or the boundary
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=min(k, 5), frameon=False)
     return fig
 
 
