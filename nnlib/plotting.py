@@ -12,6 +12,7 @@ Helpers take plain callables and arrays (``predict``, ``X``, ``y``, a history di
 so they work with ``nnlib`` networks, PyTorch models wrapped in a function, or
 anything else.
 """
+import io
 import math
 
 import matplotlib as mpl
@@ -60,6 +61,46 @@ def set_style(**overrides):
                          "pass real rcParams names, e.g. set_style(**{'figure.dpi': 120})")
     mpl.rcParams.update(STYLE)
     mpl.rcParams.update(overrides)
+    _register_png_formatter()
+
+
+def smallest_text(fig):
+    """The smallest font size (points) of the visible, non-empty text of a drawn figure."""
+    fig.draw_without_rendering()                    # lays out ticks and their labels
+    sizes = [t.get_fontsize() for t in fig.findobj(mpl.text.Text)
+             if t.get_visible() and t.get_text().strip() and t.get_figure(root=True) is fig]
+    return min(sizes) if sizes else None
+
+
+def _figure_png(fig):
+    """A notebook's PNG of ``fig`` that records its smallest text size and its dpi.
+
+    scripts/check_pages.py reads the two numbers back from the PNG and works out how big that
+    text is on the rendered page (points * dpi / 72 * the image's displayed / natural width).
+    """
+    if not fig.axes and not fig.texts:
+        return None
+    small = smallest_text(fig)
+    meta = {"nnbook-dpi": f"{fig.dpi:g}"}
+    if small is not None:
+        meta["nnbook-smallest-text-pt"] = f"{small:g}"
+    buf = io.BytesIO()
+    fig.canvas.print_figure(buf, format="png", dpi=fig.dpi, bbox_inches="tight",
+                            facecolor=fig.get_facecolor(), metadata=meta)
+    return buf.getvalue()
+
+
+def _register_png_formatter():
+    """In IPython, show figures through _figure_png (after the inline backend set up its own)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or "inline" not in mpl.get_backend():
+        return
+    plt.close(plt.figure())                         # loads the inline backend, which registers its formatter
+    shell.display_formatter.formatters["image/png"].for_type(mpl.figure.Figure, _figure_png)
 
 
 # ---------------------------------------------------------------- small helpers

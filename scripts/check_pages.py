@@ -21,7 +21,10 @@ Each page is rendered at every width of ``--widths`` (default 1400 and 420 px: a
 phone), and a script the server adds measures which code blocks, outputs and display equations
 are wider than their box. Those are listed as ``wide`` and counted in the summary; the kinds named
 in ``--fail-on-overflow`` (CI: ``equation``, an equation cut off rather than scrolling in its box)
-fail the check.
+fail the check. The same script measures each image's displayed width; for a figure drawn by
+``nnlib.plotting`` (which stores its smallest font size and dpi in the PNG), the height of that
+smallest text on the page is pt * dpi / 72 * shown / natural width, and a figure whose smallest
+text is under ``MIN_FIGURE_TEXT_PX`` is listed as ``small figure text`` and counted.
 
 Usage::
 
@@ -66,6 +69,9 @@ MACHINERY = [
 # rounding, a trailing space).
 LAYOUT_SLACK_PX = 2
 LAYOUT_KINDS = ("code", "output", "equation", "scrolling equation")
+# Figures: nnlib.plotting stores the smallest font size (points) and the dpi of a figure in its
+# PNG; on the page that text is pt * dpi / 72 * (shown width / natural width) pixels high.
+MIN_FIGURE_TEXT_PX = 10
 SKIP_PAGES = {"search.html", "genindex.html", "py-modindex.html"}
 # Text inside these elements is code or machinery, not prose: raw TeX there is intended.
 NOT_PROSE = ["script", "style", "noscript", "template", "textarea", "pre", "code", "kbd", "samp",
@@ -100,6 +106,11 @@ LAYOUT_SCRIPT = """<script>(function () {
       var box = pre.closest("div.highlight") || pre;
       var over = Math.max(pre.scrollWidth - pre.clientWidth, box.scrollWidth - box.clientWidth);
       found.push({kind: kind, over: over, what: label(pre)});
+    });
+    document.querySelectorAll("article img").forEach(function (img) {
+      if (img.offsetParent === null || !img.naturalWidth) return;
+      found.push({kind: "figure", src: img.getAttribute("src"), natural: img.naturalWidth,
+                  shown: Math.round(img.getBoundingClientRect().width)});
     });
     document.querySelectorAll("article div.math").forEach(function (div) {
       if (div.offsetParent === null) return;
@@ -318,17 +329,44 @@ def redirect_target(root: Path, page: str) -> str | None:
     return None
 
 
-def layout_problems(dom: str, width: int) -> list[tuple[str, str]]:
+def figure_text_px(png: Path, natural: int, shown: int) -> float | None:
+    """Height in pixels, on the page, of the smallest text of a figure that nnlib.plotting
+    drew (None for an image without the two numbers it stores)."""
+    from PIL import Image
+    try:
+        with Image.open(png) as img:
+            info = dict(img.info)
+    except (OSError, ValueError):
+        return None
+    if "nnbook-smallest-text-pt" not in info or not natural:
+        return None
+    points, dpi = float(info["nnbook-smallest-text-pt"]), float(info.get("nnbook-dpi", 100))
+    return points * dpi / 72 * shown / natural
+
+
+def layout_problems(dom: str, width: int, root: Path | None = None,
+                    page: str = "") -> list[tuple[str, str]]:
     """(kind, sentence) for every code block, output or display equation of a rendered page
     that is wider than its box at this window width (kind: 'code', 'output', 'equation', or
-    'scrolling equation' for one whose box scrolls sideways, as book/_css/nnbook.css lets it);
-    a page without the measurement (it did not finish) gives one ('page', ...) entry."""
+    'scrolling equation' for one whose box scrolls sideways, as book/_css/nnbook.css lets it),
+    and ('small figure text', ...) for a figure whose smallest text is shown below
+    MIN_FIGURE_TEXT_PX (measured where `root` holds the built images); a page without the
+    measurement (it did not finish) gives one ('page', ...) entry."""
     soup = BeautifulSoup(dom, "html.parser")
     tag = soup.find(id="nnbook-layout")
     if tag is None:
         return [("page", f"at {width} px the layout was not measured (the page did not finish loading)")]
     found = []
     for item in json.loads(tag.get_text())["items"]:
+        if item["kind"] == "figure":
+            target = local_target(root, page, item["src"]) if root is not None else None
+            px = figure_text_px(target[0], item["natural"], item["shown"]) if target else None
+            if px is not None and px < MIN_FIGURE_TEXT_PX - 0.05:
+                found.append(("small figure text", f"at {width} px a figure's smallest text is "
+                              f"{px:.1f} px high (under {MIN_FIGURE_TEXT_PX}): "
+                              f"{posixpath.basename(item['src'])!r}, shown at {item['shown']} of "
+                              f"{item['natural']} px"))
+            continue
         if item["over"] > LAYOUT_SLACK_PX:
             kind = "scrolling equation" if item.get("scrolls") else item["kind"]
             found.append((kind, f"at {width} px a {kind} is {item['over']} px wider than "
@@ -375,7 +413,7 @@ def check_page(browser: str, base: str, root: Path, page: str, budget_ms: int,
         if i == 0:                                       # the text checks do not depend on the width
             problems += check_dom(root, page, dom)
             totals = layout_totals(dom)
-        layout += layout_problems(dom, width)
+        layout += layout_problems(dom, width, root, page)
     return problems, layout, totals
 
 
@@ -444,7 +482,7 @@ def main(argv=None) -> int:
 
     n_failures = 0
     enforced = set(args.fail_on_overflow.split(",")) if args.fail_on_overflow else set()
-    over = {(w, k): 0 for w in widths for k in LAYOUT_KINDS}
+    over = {(w, k): 0 for w in widths for k in LAYOUT_KINDS + ("small figure text",)}
     totals = {k: 0 for k in LAYOUT_KINDS}
     for page, problems, layout, page_totals in results:
         for problem in problems:
@@ -457,13 +495,15 @@ def main(argv=None) -> int:
                 print(f"FAIL {page}: {sentence}")
             else:
                 print(f"wide {page}: {sentence}")
-            if kind in LAYOUT_KINDS:
+            if kind in LAYOUT_KINDS or kind == "small figure text":
                 over[width, kind] += 1
         for kind, n in page_totals.items():
             totals[kind] = totals.get(kind, 0) + n
     for width in widths:
         counts = ", ".join(f"{over[width, k]} of {totals[k.split()[-1]]} {k}s" for k in LAYOUT_KINDS)
         print(f"wider than their box at {width} px: {counts}")
+        print(f"figures whose smallest text is under {MIN_FIGURE_TEXT_PX} px at {width} px: "
+              f"{over[width, 'small figure text']} of {totals.get('figure', 0)} images")
     print(f"checked {len(results)} pages, {n_failures} problem(s)")
     return 1 if n_failures else 0
 

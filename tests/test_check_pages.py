@@ -48,6 +48,30 @@ def test_layout_lists_what_is_wider_than_its_box():
     assert check_pages.layout_totals(dom) == {"code": 1, "output": 1, "equation": 2}
 
 
+def test_small_figure_text_is_measured_from_the_png(tmp_path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from nnlib import plotting
+    fig, ax = plt.subplots(figsize=(4, 3), dpi=100)
+    ax.plot([0, 1], [0, 1])
+    ax.set_title("a title", fontsize=14)
+    ax.tick_params(labelsize=9)                     # the smallest text: 9 pt = 12.5 px at 100 dpi
+    (tmp_path / "_images").mkdir()
+    (tmp_path / "_images" / "fig.png").write_bytes(plotting._figure_png(fig))
+    plt.close(fig)
+    assert plotting.smallest_text(fig) == 9
+    natural = 400
+    assert check_pages.figure_text_px(tmp_path / "_images" / "fig.png", natural, natural) == pytest.approx(12.5)
+    dom = layout_dom({"kind": "figure", "src": "../_images/fig.png", "natural": natural, "shown": 340},
+                     {"kind": "figure", "src": "../_images/fig.png", "natural": natural, "shown": 200})
+    found = check_pages.layout_problems(dom, 1400, tmp_path, "notebooks/page.html")
+    assert [k for k, _ in found] == ["small figure text"]           # 10.6 px at 340 is fine, 6.2 px is not
+    assert "6.2 px high" in found[0][1] and "'fig.png'" in found[0][1]
+    (tmp_path / "_images" / "plain.png").write_bytes((tmp_path / "_images" / "fig.png").read_bytes()[:8])
+    assert check_pages.figure_text_px(tmp_path / "_images" / "plain.png", 10, 10) is None
+
+
 def test_a_page_whose_layout_was_not_measured_is_reported():
     found = check_pages.layout_problems("<html><body><p>no script ran</p></body></html>", 1400)
     assert found and found[0][0] == "page" and "not measured" in found[0][1]
