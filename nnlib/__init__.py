@@ -1,7 +1,7 @@
 """nnlib: the small neural-network library built in the book.
 
 Modules (each short enough to read in one sitting):
-activations, losses, layers, network, flat (one buffer for all parameters),
+activations, losses, layers, network (all parameters in one vector, theta),
 optim, train, gradcheck, metrics, io,
 data (MNIST and toy problems), faces (the face-drawing generator), plotting,
 conv (a numpy convolution and max-pool, checked against PyTorch), emotion (the

@@ -116,7 +116,7 @@ def load_checkpoint(path):
     opt = None
     if "optimizer" in meta:
         kw = dict(meta["optimizer"])
-        opt = OPTIMIZERS[kw.pop("name")](net.params(), **kw)
+        opt = OPTIMIZERS[kw.pop("name")](net.params() if net.theta is None else [net.theta], **kw)
         opt.load_state({k[4:]: v for k, v in arrays.items() if k.startswith("opt_")})
     history = None
     if "history" in meta:

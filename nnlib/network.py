@@ -7,9 +7,29 @@
 """
 import numpy as np
 
-from .flat import pack
 from .layers import Dense
 from .losses import get_loss
+
+
+ALIGN = 64  # bytes: each array in a packed vector starts where a fresh numpy array would
+
+
+def pack(arrays):
+    """Copy ``arrays`` (one dtype) into one new 1-D vector; return (vector, views of it shaped
+    like the arrays). Each view starts at a multiple of ALIGN bytes; the gaps between them
+    are zeros that stay zero (their gradients are zero, so no optimizer moves them)."""
+    step = max(1, ALIGN // arrays[0].dtype.itemsize)
+    starts, end = [], 0
+    for a in arrays:
+        starts.append(end)
+        end += -(-a.size // step) * step             # the size rounded up to a whole ALIGN
+    raw = np.zeros(end + step, dtype=arrays[0].dtype)   # room to move the start onto ALIGN
+    shift = (-raw.ctypes.data % ALIGN) // raw.itemsize
+    vector = raw[shift:shift + end]
+    views = [vector[start:start + a.size].reshape(a.shape) for a, start in zip(arrays, starts)]
+    for a, view in zip(arrays, views):
+        view[...] = a
+    return vector, views
 
 
 class Network:
@@ -31,13 +51,17 @@ class Network:
             raise ValueError(f"the {self.loss_fn.name} loss needs a {self.loss_fn.output} output layer, "
                              f"but the last layer uses {out}")
         self.dtype = self.layers[0].W.dtype
+        self.theta = self.grad = None
         if all(p.dtype == self.dtype for p in self.params()):
             self._pack()
 
     def _pack(self):
-        """Move all parameters into one flat buffer and all gradients into another (see nnlib.flat).
-        Every layer keeps its own W, b, dW, db, now views; the values do not change."""
-        params, grads = pack(self.params()), pack(self.grads())
+        """Put all parameters back to back in one vector, ``theta``, and all gradients in
+        another, ``grad``. Every layer keeps its W, b, dW, db, now views of the two vectors
+        (the values do not change), so an optimizer can update the whole network with one
+        numpy call per operation: ``Adam([net.theta]).step([net.grad])``, as fit does."""
+        self.theta, params = pack(self.params())
+        self.grad, grads = pack(self.grads())
         for i, layer in enumerate(self.layers):
             layer.W, layer.b = params[2 * i], params[2 * i + 1]
             layer.dW, layer.db = grads[2 * i], grads[2 * i + 1]

@@ -3,10 +3,12 @@
 Each follows torch.optim's update exactly, so that one step here and there
 gives the same numbers (tested in tests/test_optim_train.py).
 
-``self.groups(params, grads, ...)`` pairs each parameter with its gradient and
-buffers. For a Network, whose arrays lie back to back in one buffer
-(nnlib.flat), it gives a single tuple of flat arrays, so a step costs a dozen
-numpy calls however many layers there are; the numbers are the same.
+An optimizer takes a list of parameter arrays and steps with the list of their
+gradients, in the same order: ``net.params()`` and ``net.grads()``, one array
+per weight matrix and bias; or ``[net.theta]`` and ``[net.grad]``, a Network's
+two vectors that hold all its parameters and gradients back to back, so that a
+step costs a dozen numpy calls however many layers there are (what fit uses).
+The numbers are the same either way.
 
 - SGD:       W <- W - lr g
 - Momentum:  v <- beta v + g;   W <- W - lr v        (torch's SGD with momentum)
@@ -17,7 +19,6 @@ import math
 
 import numpy as np
 
-from .flat import Grouper, pack
 
 
 class Optimizer:
@@ -28,12 +29,22 @@ class Optimizer:
             raise ValueError(f"the learning rate must be positive, got {lr}")
         self.params = list(params)
         self.lr = lr
-        self.groups = Grouper()   # groups(params, grads, ...): one flat tuple for a Network's packed arrays
 
     def zeros(self):
-        """A zero buffer per parameter (packed like a Network's parameters when they share a dtype)."""
-        buffers = [np.zeros_like(p) for p in self.params]
-        return pack(buffers) if len({b.dtype for b in buffers}) == 1 else buffers
+        """A zero buffer per parameter array."""
+        return [np.zeros_like(p) for p in self.params]
+
+    def pairs(self, grads, *buffers):
+        """(parameter, gradient, buffers...) for each parameter array, after checking that
+        the gradients match the parameters one to one."""
+        grads = list(grads)
+        if [g.shape for g in grads] != [p.shape for p in self.params]:
+            raise ValueError(f"{type(self).__name__}.step got gradients of shapes "
+                             f"{[g.shape for g in grads]} for parameters of shapes "
+                             f"{[p.shape for p in self.params]}; an optimizer built on "
+                             "net.params() steps with net.grads(), one built on [net.theta] "
+                             "with [net.grad]")
+        return zip(self.params, grads, *buffers)
 
     def step(self, grads):
         raise NotImplementedError
@@ -53,7 +64,7 @@ class SGD(Optimizer):
     name = "sgd"
 
     def step(self, grads):
-        for p, g in self.groups(self.params, grads):
+        for p, g in self.pairs(grads):
             p -= self.lr * g
 
 
@@ -69,7 +80,7 @@ class Momentum(Optimizer):
     def step(self, grads):
         first = self.t == 0
         self.t += 1
-        for p, g, v in self.groups(self.params, grads, self.v):
+        for p, g, v in self.pairs(grads, self.v):
             if first:
                 v[...] = g                       # torch starts the buffer at the first gradient
             else:
@@ -101,7 +112,7 @@ class Adam(Optimizer):
         b1, b2 = self.beta1, self.beta2
         c1 = 1 - b1 ** self.t                    # bias corrections (Python floats keep float32 arrays float32)
         c2 = math.sqrt(1 - b2 ** self.t)
-        for p, g, m, s, buf in self.groups(self.params, grads, self.m, self.s, self.buf):
+        for p, g, m, s, buf in self.pairs(grads, self.m, self.s, self.buf):
             m *= b1                              # m <- b1 m + (1 - b1) g
             np.multiply(g, 1 - b1, out=buf)
             m += buf
