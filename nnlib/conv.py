@@ -65,38 +65,49 @@ def conv2d(X, K, b=None, stride=1, padding=0):
     with Xp = X zero-padded by ``padding`` and s = ``stride``;
     h_out = conv_output_size(h, kh, padding, stride), and likewise w_out.
 
-    Vectorized as im2col: every window of Xp becomes one row of c_in*kh*kw numbers and a
-    single tensordot with the kernels, reshaped to (c_out, c_in*kh*kw), gives all outputs.
+    Vectorized as im2col: every window of Xp becomes one row of c_in*kh*kw numbers
+    and a single tensordot with the kernels, reshaped to (c_out, c_in*kh*kw), gives
+    all outputs.
     """
     X = _as_batch(X)
     K = np.asarray(K)
     if K.ndim != 4:
         raise ValueError(f"K must have shape (c_out, c_in, kh, kw), got {K.shape}")
     if K.shape[1] != X.shape[1]:
-        raise ValueError(f"X has {X.shape[1]} channels but the kernels expect {K.shape[1]} "
-                         f"(K is (c_out, c_in, kh, kw) = {K.shape})")
+        raise ValueError(
+            f"X has {X.shape[1]} channels but the kernels expect {K.shape[1]} "
+            f"(K is (c_out, c_in, kh, kw) = {K.shape})"
+        )
     _check_int("stride", stride, 1)
     _check_int("padding", padding, 0)
     c_out, _, kh, kw = K.shape
-    conv_output_size(X.shape[2], kh, padding, stride)         # raises if the kernel does not fit
+    # raises if the kernel does not fit
+    conv_output_size(X.shape[2], kh, padding, stride)
     conv_output_size(X.shape[3], kw, padding, stride)
     if padding:
         X = np.pad(X, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
-    windows = _windows(X, kh, kw, stride)                     # (n, c_in, h_out, w_out, kh, kw)
-    Y = np.tensordot(windows, K, axes=([1, 4, 5], [1, 2, 3]))  # (n, h_out, w_out, c_out)
+    # (n, c_in, h_out, w_out, kh, kw)
+    windows = _windows(X, kh, kw, stride)
+    # (n, h_out, w_out, c_out)
+    Y = np.tensordot(windows, K, axes=([1, 4, 5], [1, 2, 3]))
     if b is not None:
         b = np.asarray(b)
         if b.shape != (c_out,):
-            raise ValueError(f"b must have shape ({c_out},), one bias per kernel, got {b.shape}")
+            raise ValueError(
+                f"b must have shape ({c_out},), one bias per kernel, got {b.shape}"
+            )
         Y = Y + b
-    return np.ascontiguousarray(Y.transpose(0, 3, 1, 2))     # (n, c_out, h_out, w_out)
+    # (n, c_out, h_out, w_out)
+    return np.ascontiguousarray(Y.transpose(0, 3, 1, 2))
 
 
 def max_pool2d(X, size=2, stride=None):
-    """Max pooling of a batch X (n, c, h, w): the largest value of each size x size window.
+    """Max pooling of a batch X (n, c, h, w): the largest value of each size x size
+    window.
 
-    Y[n, c, i, j] = max_{u, v < size} X[n, c, s*i + u, s*j + v],  s = ``stride`` (default ``size``);
-    h_out = conv_output_size(h, size, 0, s), so leftover rows and columns at the edge are dropped.
+    Y[n, c, i, j] = max_{u, v < size} X[n, c, s*i + u, s*j + v],
+    s = ``stride`` (default ``size``); h_out = conv_output_size(h, size, 0, s), so
+    leftover rows and columns at the edge are dropped.
     """
     X = _as_batch(X)
     _check_int("size", size, 1)

@@ -317,19 +317,25 @@ def prepare_digit_image(path_or_array) -> np.ndarray:
     a = _to_gray(path_or_array)
     h, w = a.shape
     k = max(1, min(h, w) // 20)  # border band: 5% of the shorter side
-    border = np.concatenate([a[:k].ravel(), a[-k:].ravel(), a[:, :k].ravel(), a[:, -k:].ravel()])
+    border = np.concatenate(
+        [a[:k].ravel(), a[-k:].ravel(), a[:, :k].ravel(), a[:, -k:].ravel()]
+    )
     if border.mean() > 127.5:  # light paper, dark ink -> invert
         a, border = 255 - a, 255 - border
     a = np.clip(a - np.median(border), 0, None)
     if a.max() < 25:
-        raise ValueError("no digit found: the image is blank (no ink darker or lighter than the paper)")
+        raise ValueError(
+            "no digit found: the image is blank "
+            "(no ink darker or lighter than the paper)"
+        )
     a = a / a.max()
     a[a < 0.2] = 0  # paper texture and shadows
     rows, cols = np.flatnonzero(a.any(axis=1)), np.flatnonzero(a.any(axis=0))
     a = a[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
     scale = 20 / max(a.shape)
     size = (max(1, round(a.shape[1] * scale)), max(1, round(a.shape[0] * scale)))
-    small = Image.fromarray(np.uint8(np.round(a * 255))).resize(size, Image.Resampling.LANCZOS)
+    small = Image.fromarray(np.uint8(np.round(a * 255)))
+    small = small.resize(size, Image.Resampling.LANCZOS)
     small = np.asarray(small, dtype=np.float32) / 255
     mass = small.sum()
     if mass == 0:

@@ -60,14 +60,16 @@ FER2013_HOWTO = (
 
 # ------------------------------------------------------------------ the network
 class EmotionCNN(nn.Module):
-    """The source project's CNN: six 3x3 convolutions, three max-pools, three dense layers.
+    """The source project's CNN: six 3x3 convolutions, three max-pools, three dense
+    layers.
 
     Shapes for one 48x48 gray image (channels x height x width):
     1x48x48 -conv-> 16x48x48 -conv-> 32x48x48 -pool-> 32x24x24
     -conv-> 64x24x24 -conv-> 64x24x24 -pool-> 64x12x12
     -conv-> 128x12x12 -conv-> 128x12x12 -pool-> 128x6x6
     -flatten-> 4608 -> 256 -> 128 -> 3 logits.
-    A 3x3 convolution with padding 1 keeps the size: out = (in + 2*1 - 3) / 1 + 1 = in.
+    A 3x3 convolution with padding 1 keeps the size:
+    out = (in + 2*1 - 3) / 1 + 1 = in.
     ReLU follows every convolution and the first two dense layers.
 
     Two choices the layer list does not show. The input x (pixel / 255, in
@@ -112,7 +114,8 @@ class EmotionCNN(nn.Module):
                     nn.init.zeros_(layer.bias)
 
     def forward(self, x):
-        """Logits z of shape (n, n_classes) for images x of shape (n, 1, 48, 48), values in [0, 1]."""
+        """Logits z of shape (n, n_classes) for images x of shape (n, 1, 48, 48),
+        values in [0, 1]."""
         return self.classifier(self.features((x - self.MEAN) / self.STD))
 
 
@@ -243,7 +246,8 @@ def split_validation(X, y, per_class=46, seed=0):
 
 # ------------------------------------------------------------------ augmentation
 def augment(batch, generator, flip=0.5, degrees=10.0, shift=3.0, brightness=0.2):
-    """Randomly flip, rotate, shift and brighten a batch of images; same shape, values in [0, 1].
+    """Randomly flip, rotate, shift and brighten a batch of images; same shape, values
+    in [0, 1].
 
     batch: float tensor (n, 1, h, w) in [0, 1]. Per image: a horizontal flip
     with probability `flip`, a rotation by an angle in [-degrees, degrees], a
@@ -256,8 +260,10 @@ def augment(batch, generator, flip=0.5, degrees=10.0, shift=3.0, brightness=0.2)
     from `generator` (a torch.Generator), so the same seed gives the same batch.
     """
     if batch.ndim != 4 or batch.shape[1] != 1 or not batch.is_floating_point():
-        raise ValueError(f"augment expects float images of shape (n, 1, h, w), got {tuple(batch.shape)} "
-                         f"{batch.dtype}; use to_tensor() first")
+        raise ValueError(
+            "augment expects float images of shape (n, 1, h, w), "
+            f"got {tuple(batch.shape)} {batch.dtype}; use to_tensor() first"
+        )
     n, _, h, w = batch.shape
     u = torch.rand(n, 5, generator=generator)
     sign = torch.where(u[:, 0] < flip, -1.0, 1.0)
@@ -269,11 +275,12 @@ def augment(batch, generator, flip=0.5, degrees=10.0, shift=3.0, brightness=0.2)
 
 
 def affine_theta(sign, a, tx, ty):
-    """theta = [R(a) S | t] of the map p_in = R(a) S p + t, one (2, 3) matrix per image: (n, 2, 3).
+    """theta = [R(a) S | t] of the map p_in = R(a) S p + t, one (2, 3) matrix per
+    image: (n, 2, 3).
 
-    sign: s = +1 or -1 (S = diag(s, 1), -1 mirrors left-right), a: the angle in radians,
-    tx, ty: the shift t in [-1, 1] coordinates (k pixels of a w-pixel row are 2 k / w);
-    each a float tensor of shape (n,).
+    sign: s = +1 or -1 (S = diag(s, 1), -1 mirrors left-right), a: the angle in
+    radians, tx, ty: the shift t in [-1, 1] coordinates (k pixels of a w-pixel row
+    are 2 k / w); each a float tensor of shape (n,).
     """
     cos, sin = torch.cos(a), torch.sin(a)
     return torch.stack([torch.stack([cos * sign, -sin, tx], 1),
@@ -281,13 +288,17 @@ def affine_theta(sign, a, tx, ty):
 
 
 def warp(batch, theta):
-    """Sample each image of batch (n, 1, h, w) at p_in = theta [p; 1]: bilinear, border pixels outside."""
+    """Sample each image of batch (n, 1, h, w) at p_in = theta [p; 1]: bilinear,
+    border pixels outside."""
     grid = F.affine_grid(theta.to(batch), list(batch.shape), align_corners=False)
-    return F.grid_sample(batch, grid, mode="bilinear", padding_mode="border", align_corners=False)
+    return F.grid_sample(
+        batch, grid, mode="bilinear", padding_mode="border", align_corners=False
+    )
 
 
 def balance_by_augmentation(X, y, seed=0, target=None):
-    """Add augmented copies of the smaller classes until every class has `target` images.
+    """Add augmented copies of the smaller classes until every class has `target`
+    images.
 
     target defaults to the size of the largest class (happy). The copies of a
     class go round its images in a random order, so each image is copied about
@@ -298,15 +309,18 @@ def balance_by_augmentation(X, y, seed=0, target=None):
     counts = class_counts(y, int(y.max()) + 1)
     target = max(counts) if target is None else int(target)
     if target < max(counts):
-        raise ValueError(f"target={target} is below the largest class ({max(counts)} images); "
-                         "balancing only adds images")
+        raise ValueError(
+            f"target={target} is below the largest class ({max(counts)} images); "
+            "balancing only adds images"
+        )
     X_parts, y_parts = [X], [y]
     for k, count in enumerate(counts):
         missing = target - count
         if missing == 0:
             continue
         idx = torch.nonzero(y == k).flatten()
-        order = torch.cat([torch.randperm(count, generator=g) for _ in range(math.ceil(missing / count))])
+        rounds = math.ceil(missing / count)
+        order = torch.cat([torch.randperm(count, generator=g) for _ in range(rounds)])
         X_parts.append(augment(X[idx[order[:missing]]], g))
         y_parts.append(torch.full((missing,), k, dtype=y.dtype))
     return torch.cat(X_parts), torch.cat(y_parts)
@@ -349,9 +363,10 @@ def _loss_and_acc(model, X, y, batch_size=256):
     return total / len(X), right / len(X)
 
 
-def train(model, train, val=None, epochs=5, lr=1e-3, batch_size=64, seed=0, verbose=True,
-          augment_batches=True, lr_schedule="cosine"):
-    """Train with Adam on the cross-entropy loss; return the history, one entry per epoch.
+def train(model, train, val=None, epochs=5, lr=1e-3, batch_size=64, seed=0,
+          verbose=True, augment_batches=True, lr_schedule="cosine"):
+    """Train with Adam on the cross-entropy loss; return the history, one entry per
+    epoch.
 
     train, val: (X, y) pairs. Every epoch shuffles the training set and, if
     augment_batches, passes each mini-batch through augment() (fresh random
@@ -365,13 +380,21 @@ def train(model, train, val=None, epochs=5, lr=1e-3, batch_size=64, seed=0, verb
     """
     X, y = train
     if lr_schedule not in ("cosine", "constant"):
-        raise ValueError(f"lr_schedule must be 'cosine' or 'constant', got {lr_schedule!r}")
+        raise ValueError(
+            f"lr_schedule must be 'cosine' or 'constant', got {lr_schedule!r}"
+        )
     model.to(DEVICE)
     g = torch.Generator().manual_seed(seed)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     steps = epochs * len(_batches(len(X), batch_size))
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda t: 0.5 * (1 + math.cos(math.pi * t / steps)) if lr_schedule == "cosine" else 1.0)
+        opt,
+        lambda t: (
+            0.5 * (1 + math.cos(math.pi * t / steps))
+            if lr_schedule == "cosine"
+            else 1.0
+        ),
+    )
     history = {"loss": [], "acc": [], "val_loss": [], "val_acc": [], "time": []}
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
@@ -386,7 +409,10 @@ def train(model, train, val=None, epochs=5, lr=1e-3, batch_size=64, seed=0, verb
             z = model(xb)
             loss = F.cross_entropy(z, yb)
             if not torch.isfinite(loss):
-                raise RuntimeError(f"the loss became {loss.item()} in epoch {epoch}; try a smaller lr (now {lr})")
+                raise RuntimeError(
+                    f"the loss became {loss.item()} in epoch {epoch}; "
+                    f"try a smaller lr (now {lr})"
+                )
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -401,7 +427,10 @@ def train(model, train, val=None, epochs=5, lr=1e-3, batch_size=64, seed=0, verb
             history["val_acc"].append(va)
         history["time"].append(time.perf_counter() - start)
         if verbose:
-            line = f"epoch {epoch:2d}  loss {history['loss'][-1]:.4f}  acc {history['acc'][-1]:.2%}"
+            line = (
+                f"epoch {epoch:2d}  loss {history['loss'][-1]:.4f}  "
+                f"acc {history['acc'][-1]:.2%}"
+            )
             if val is not None:
                 line += f"  val_loss {vl:.4f}  val_acc {va:.2%}"
             print(f"{line}  ({history['time'][-1]:.2f} s)", flush=True)
@@ -440,22 +469,36 @@ def save_weights(model, path):
 
 
 def load_weights(path, n_classes=3):
-    """A new EmotionCNN (eval mode, on DEVICE) with the weights saved at path by save_weights."""
+    """A new EmotionCNN (eval mode, on DEVICE) with the weights saved at path by
+    save_weights."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"no saved weights at {path}; train a model and save it with save_weights first")
+        raise FileNotFoundError(
+            f"no saved weights at {path}; "
+            "train a model and save it with save_weights first"
+        )
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:  # torch raises several kinds for a damaged file
-        raise ValueError(f"{path} is not a readable PyTorch weights file (corrupt or truncated?): {err}") from None
-    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise ValueError(f"{path} does not hold a state_dict of tensors; save it with save_weights(model, path)")
+        raise ValueError(
+            f"{path} is not a readable PyTorch weights file "
+            f"(corrupt or truncated?): {err}"
+        ) from None
+    if not isinstance(state, dict) or not all(
+        isinstance(v, torch.Tensor) for v in state.values()
+    ):
+        raise ValueError(
+            f"{path} does not hold a state_dict of tensors; "
+            "save it with save_weights(model, path)"
+        )
     model = EmotionCNN(n_classes)
     try:
         model.load_state_dict(state)
     except RuntimeError as err:
-        raise ValueError(f"{path} holds the weights of a different network, not EmotionCNN({n_classes}): "
-                         f"{str(err).splitlines()[0]} ...") from None
+        raise ValueError(
+            f"{path} holds the weights of a different network, "
+            f"not EmotionCNN({n_classes}): {str(err).splitlines()[0]} ..."
+        ) from None
     return model.to(DEVICE).eval()
 
 

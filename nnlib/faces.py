@@ -403,7 +403,10 @@ def to_grayscale(img):
         if img.ndim == 2:
             return np.clip(img, 0, 255).astype(np.uint8)
         if img.ndim != 3 or img.shape[2] not in (3, 4):
-            raise ValueError(f"expected an image array (H, W), (H, W, 3) or (H, W, 4), got shape {img.shape}")
+            raise ValueError(
+                "expected an image array (H, W), (H, W, 3) or (H, W, 4), "
+                f"got shape {img.shape}"
+            )
         img = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
     if "A" in img.getbands() or "transparency" in img.info:
         img = img.convert("RGBA")
@@ -413,7 +416,8 @@ def to_grayscale(img):
 
 
 def binarize(gray, threshold=128):
-    """Remove the grays: 1.0 where gray < threshold (ink), 0.0 elsewhere (paper); float32."""
+    """Remove the grays: 1.0 where gray < threshold (ink), 0.0 elsewhere (paper);
+    float32."""
     return (np.asarray(gray) < threshold).astype(np.float32)
 
 
@@ -435,7 +439,8 @@ def open_gray(path):
 
 
 def centre_drawing(gray, size=50, threshold=128, margin=2):
-    """Crop a drawing to its ink and scale that to fill the picture; (size, size) float32 of 0/1.
+    """Crop a drawing to its ink and scale that to fill the picture; (size, size)
+    float32 of 0/1.
 
     For drawings of any size, pen and placement. Steps: (1) ink = gray <
     threshold, at the drawing's own resolution, where even a thin line is
@@ -447,10 +452,16 @@ def centre_drawing(gray, size=50, threshold=128, margin=2):
     """
     ink = np.asarray(gray) < threshold
     if ink.ndim != 2:
-        raise ValueError(f"expected a 2-D gray image, got shape {ink.shape}; convert it with to_grayscale")
+        raise ValueError(
+            f"expected a 2-D gray image, got shape {ink.shape}; "
+            "convert it with to_grayscale"
+        )
     if not ink.any():
-        raise ValueError(f"the drawing has no ink: no pixel is darker than the threshold {threshold}; "
-                         "draw with a dark pen on light paper")
+        raise ValueError(
+            "the drawing has no ink: "
+            f"no pixel is darker than the threshold {threshold}; "
+            "draw with a dark pen on light paper"
+        )
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     side = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
     square = np.zeros((side, side), dtype=bool)
@@ -459,8 +470,10 @@ def centre_drawing(gray, size=50, threshold=128, margin=2):
     square[r0:r0 + rows[-1] - rows[0] + 1, c0:c0 + cols[-1] - cols[0] + 1] = \
         ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
     inner = size - 2 * margin
-    starts = np.arange(inner) * side // inner  # first row (column) of each output pixel's block
-    pooled = np.maximum.reduceat(np.maximum.reduceat(square, starts, axis=0), starts, axis=1)
+    # first row (column) of each output pixel's block
+    starts = np.arange(inner) * side // inner
+    pooled = np.maximum.reduceat(square, starts, axis=0)
+    pooled = np.maximum.reduceat(pooled, starts, axis=1)
     out = np.zeros((size, size), dtype=np.float32)
     out[margin:margin + inner, margin:margin + inner] = pooled
     return out
@@ -482,8 +495,10 @@ def load_face_image(path, size=50, threshold=128, resize=True, centre=False):
         return centre_drawing(np.asarray(gray_img), size, threshold)
     if gray_img.size != (size, size):
         if not resize:
-            raise ValueError(f"{path} is {gray_img.size[0]}x{gray_img.size[1]} pixels, expected {size}x{size}; "
-                             "resize it or pass resize=True")
+            raise ValueError(
+                f"{path} is {gray_img.size[0]}x{gray_img.size[1]} pixels, "
+                f"expected {size}x{size}; resize it or pass resize=True"
+            )
         gray_img = gray_img.resize((size, size), Image.Resampling.BOX)
     return binarize(np.asarray(gray_img), threshold)
 
@@ -500,21 +515,32 @@ def load_face_folder(folder, size=50, threshold=128, moods=None):
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise FileNotFoundError(f"no folder at {folder}; it should hold happy/ and sad/ subfolders")
+        raise FileNotFoundError(
+            f"no folder at {folder}; it should hold happy/ and sad/ subfolders"
+        )
     if moods is None:
         moods = [m for m in MOODS if (folder / m).is_dir()]
         if len(moods) < 2:
-            raise FileNotFoundError(f"{folder} needs at least two of the subfolders {MOODS}, found {moods}")
+            raise FileNotFoundError(
+                f"{folder} needs at least two of the subfolders {MOODS}, "
+                f"found {moods}"
+            )
     names = label_names(moods)
     for mood in moods:
         if not (folder / mood).is_dir():
-            raise FileNotFoundError(f"missing subfolder {folder / mood}; put the {mood} faces there")
+            raise FileNotFoundError(
+                f"missing subfolder {folder / mood}; put the {mood} faces there"
+            )
     rows, y, filenames = [], [], []
     for mood in moods:
         sub = folder / mood
-        files = sorted(p for p in sub.iterdir() if p.suffix.lower() in IMAGE_EXTENSIONS)
+        files = sorted(
+            p for p in sub.iterdir() if p.suffix.lower() in IMAGE_EXTENSIONS
+        )
         if not files:
-            raise ValueError(f"{sub} holds no image files ({', '.join(IMAGE_EXTENSIONS)})")
+            raise ValueError(
+                f"{sub} holds no image files ({', '.join(IMAGE_EXTENSIONS)})"
+            )
         for p in files:
             rows.append(load_face_image(p, size, threshold, resize=False).ravel())
             y.append(names.index(mood))
@@ -523,7 +549,8 @@ def load_face_folder(folder, size=50, threshold=128, moods=None):
 
 
 def predict_face(net, path, threshold=128, centre=False):
-    """Read a drawing and let a happy/sad network judge it; return (mood, confidence, output).
+    """Read a drawing and let a happy/sad network judge it; return (mood, confidence,
+    output).
 
     The image goes through load_face_image (any size is resized to the
     network's input, e.g. 50x50 for 2,500 inputs; centre=True for a network
@@ -534,8 +561,11 @@ def predict_face(net, path, threshold=128, centre=False):
     n_in, n_out = net.sizes[0], net.sizes[-1]
     size = int(round(np.sqrt(n_in)))
     if size * size != n_in or n_out != 1:
-        raise ValueError(f"predict_face needs a happy/sad network with a square image input and one sigmoid "
-                         f"output (e.g. sizes [2500, ..., 1]), got sizes {net.sizes}")
+        raise ValueError(
+            "predict_face needs a happy/sad network with a square image input "
+            "and one sigmoid output (e.g. sizes [2500, ..., 1]), "
+            f"got sizes {net.sizes}"
+        )
     x = load_face_image(path, size, threshold, centre=centre).reshape(1, n_in)
     a = float(net.forward(x)[0, 0])
     mood = "happy" if a >= 0.5 else "sad"

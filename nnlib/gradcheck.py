@@ -34,16 +34,21 @@ def relative_error(a, b):
 
 
 def check_network(net, X, y, eps=1e-6):
-    """Relative error between backprop and finite differences over all parameters at once.
+    """Relative error between backprop and finite differences over all parameters at
+    once.
 
     The error is measured against the largest gradient entry of the whole network,
     so a layer whose gradients are tiny (1e-6) is not judged by round-off alone.
     """
     if net.dtype != np.float64:
-        raise ValueError("gradient checks need a float64 network (mlp(..., dtype=np.float64)); "
-                         "float32 rounding hides the difference quotient")
+        raise ValueError(
+            "gradient checks need a float64 network (mlp(..., dtype=np.float64)); "
+            "float32 rounding hides the difference quotient"
+        )
     _, grads = net.gradients(X, y)
     analytic = [g.copy() for g in grads]
-    numeric = [numerical_gradient(lambda: net.loss(X, y), p, eps) for p in net.params()]
+    numeric = [
+        numerical_gradient(lambda: net.loss(X, y), p, eps) for p in net.params()
+    ]
     flat = lambda arrays: np.concatenate([a.reshape(-1) for a in arrays])
     return relative_error(flat(analytic), flat(numeric))

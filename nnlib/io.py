@@ -40,12 +40,21 @@ def _architecture(net):
 
 
 def save(net, path, optimizer=None, history=None):
-    """Write net (and optionally optimizer state and history) to ``path`` (.npz), atomically."""
+    """Write net (and optionally optimizer state and history) to ``path`` (.npz),
+    atomically."""
     meta = _architecture(net)
-    arrays = {f"{kind}{i}": p for i, layer in enumerate(net.layers) for kind, p in (("W", layer.W), ("b", layer.b))}
+    arrays = {
+        f"{kind}{i}": p
+        for i, layer in enumerate(net.layers)
+        for kind, p in (("W", layer.W), ("b", layer.b))
+    }
     if optimizer is not None:
         opt_meta = {"name": optimizer.name, "lr": optimizer.lr}
-        opt_meta.update({k: getattr(optimizer, k) for k in ("beta", "beta1", "beta2", "eps") if hasattr(optimizer, k)})
+        opt_meta.update({
+            k: getattr(optimizer, k)
+            for k in ("beta", "beta1", "beta2", "eps")
+            if hasattr(optimizer, k)
+        })
         meta["optimizer"] = opt_meta
         arrays.update({f"opt_{k}": v for k, v in optimizer.state().items()})
     if history is not None:
@@ -62,7 +71,8 @@ def save(net, path, optimizer=None, history=None):
             os.fsync(f.fileno())
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)        # mkstemp makes it private; give it normal permissions
+        # mkstemp makes it private; give it normal permissions
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -29,7 +29,9 @@ def init_weights(n_in, n_out, method="he", rng=None, std=None, dtype=np.float32)
     elif method == "he":
         scale = np.sqrt(2.0 / n_in)
     else:
-        raise ValueError(f"unknown init {method!r}; choose 'normal', 'xavier' or 'he'")
+        raise ValueError(
+            f"unknown init {method!r}; choose 'normal', 'xavier' or 'he'"
+        )
     return (rng.standard_normal((n_in, n_out)) * scale).astype(dtype)
 
 
@@ -59,8 +61,10 @@ class Dense:
     def forward(self, X):
         """z = X W + b, a = f(z); keeps X, z, a for the backward pass."""
         if X.ndim != 2 or X.shape[1] != self.n_in:
-            raise ValueError(f"layer {self.name} expects input of shape (n_samples, {self.n_in}) "
-                             f"but got {X.shape}; check the input width (and flatten images)")
+            raise ValueError(
+                f"layer {self.name} expects input of shape (n_samples, {self.n_in}) "
+                f"but got {X.shape}; check the input width (and flatten images)"
+            )
         self.X = X
         self.z = X @ self.W + self.b
         self.a = self.activation.f(self.z)
@@ -68,7 +72,8 @@ class Dense:
 
     def backward(self, grad_a, need_grad_X=True):
         """From dL/da to the parameter gradients; returns dL/dX (or None)."""
-        return self.backward_z(self.activation.backward(self.z, self.a, grad_a), need_grad_X)
+        grad_z = self.activation.backward(self.z, self.a, grad_a)
+        return self.backward_z(grad_z, need_grad_X)
 
     def backward_z(self, grad_z, need_grad_X=True):
         """From dL/dz: dW = X^T dL/dz, db = column sums; returns dL/dX = dL/dz W^T."""

@@ -71,10 +71,14 @@ class Network:
         return [self.layers[0].n_in] + [layer.n_out for layer in self.layers]
 
     def forward(self, X):
-        """Output activations a_m (n_samples, n_outputs) for inputs X (n_samples, n_in)."""
+        """Output activations a_m (n_samples, n_outputs) for inputs X (n_samples,
+        n_in)."""
         a = np.asarray(X, dtype=self.dtype)
         if a.ndim == 1:
-            raise ValueError(f"X must be 2-D (n_samples, {self.sizes[0]}); for one sample use X[None, :]")
+            raise ValueError(
+                f"X must be 2-D (n_samples, {self.sizes[0]}); "
+                "for one sample use X[None, :]"
+            )
         for layer in self.layers:
             a = layer.forward(a)
         return a
@@ -96,7 +100,8 @@ class Network:
     def backward(self, y):
         """Backpropagate from the last forward pass; fills every layer's dW and db."""
         top = self.layers[-1]
-        grad = top.backward_z(self.loss_fn.delta(top.z, top.a, y, top.activation), len(self.layers) > 1)
+        delta = self.loss_fn.delta(top.z, top.a, y, top.activation)
+        grad = top.backward_z(delta, len(self.layers) > 1)
         for i in range(len(self.layers) - 2, -1, -1):
             grad = self.layers[i].backward(grad, need_grad_X=i > 0)
 

@@ -104,13 +104,14 @@ class Adam(Optimizer):
         super().__init__(params, lr)
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
         self.m, self.s = self.zeros(), self.zeros()
-        self.buf = self.zeros()                  # scratch space: no allocation per step
+        self.buf = self.zeros()  # scratch space: no allocation per step
         self.t = 0
 
     def step(self, grads):
         self.t += 1
         b1, b2 = self.beta1, self.beta2
-        c1 = 1 - b1 ** self.t                    # bias corrections (Python floats keep float32 arrays float32)
+        # bias corrections (Python floats keep float32 arrays float32)
+        c1 = 1 - b1 ** self.t
         c2 = math.sqrt(1 - b2 ** self.t)
         for p, g, m, s, buf in self.pairs(grads, self.m, self.s, self.buf):
             m *= b1                              # m <- b1 m + (1 - b1) g
@@ -120,7 +121,8 @@ class Adam(Optimizer):
             np.multiply(g, g, out=buf)
             buf *= 1 - b2
             s += buf
-            np.sqrt(s, out=buf)                  # W <- W - (lr / c1) m / (sqrt(s) / c2 + eps)
+            # W <- W - (lr / c1) m / (sqrt(s) / c2 + eps)
+            np.sqrt(s, out=buf)
             buf /= c2
             buf += self.eps
             np.divide(m, buf, out=buf)

@@ -76,14 +76,17 @@ def evaluate(net, X, y, batch_size=4096):
 
 
 def clip_gradients(grads, clip_norm=None, clip_value=None):
-    """Clip in place: each entry to [-clip_value, clip_value], then the global norm to clip_norm.
+    """Clip in place: each entry to [-clip_value, clip_value], then the global norm to
+    clip_norm.
 
-    Returns the global norm before norm clipping (as torch.nn.utils.clip_grad_norm_ does).
+    Returns the global norm before norm clipping (as torch.nn.utils.clip_grad_norm_
+    does).
     """
     if clip_value is not None:
         for g in grads:
             np.clip(g, -clip_value, clip_value, out=g)
-    norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))     # vdot: no temporary g * g
+    # vdot: no temporary g * g
+    norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
     if clip_norm is not None and norm > clip_norm:
         scale = clip_norm / (norm + 1e-6)
         for g in grads:
