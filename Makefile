@@ -115,7 +115,7 @@ book: $(INSTALLED) $(MATHJAX_JS)
 	@echo "Book built: $(HTML_DIR)/index.html"
 
 check-pages: $(INSTALLED)
-	$(BIN)/python scripts/check_pages.py $(HTML_DIR) --fail-on-overflow equation
+	$(BIN)/python scripts/check_pages.py $(HTML_DIR) --fail-on-overflow code,output,equation,figure
 
 screenshot: $(INSTALLED)
 	$(BIN)/python scripts/check_pages.py $(HTML_DIR) --screenshot $(PAGE) --out $(SCREENSHOT)

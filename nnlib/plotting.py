@@ -306,8 +306,15 @@ def _as_images(images, shape=None):
                      f"got {a.shape}")
 
 
+# The widest grid of images, in inches: the book's text column is 768 px (7.68 in at 100 dpi)
+# on a laptop, and a wider figure is shrunk to fit; at this width its 9 pt labels still
+# show at least 10 px high (9 pt = 12.5 px, times 7.68 / 9.2 with the margins).
+GRID_MAX_WIDTH = 9.2
+
+
 def _grid(n, n_cols, size, title_rows, suptitle):
     n_cols = max(1, min(int(n_cols), n))
+    size = min(size, GRID_MAX_WIDTH / n_cols)
     n_rows = math.ceil(n / n_cols)
     fig, axes = plt.subplots(n_rows, n_cols, squeeze=False, layout="constrained",
                              figsize=(n_cols * size,

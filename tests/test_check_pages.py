@@ -89,3 +89,12 @@ def test_the_layout_script_is_served_with_every_page(tmp_path):
         server.shutdown()
     assert "nnbook-layout" in page and page.endswith("</script></body></html>")
     assert other == "</body>"
+
+
+def test_the_kinds_named_in_fail_on_overflow_fail_and_the_others_are_counted():
+    ci = {"code", "output", "equation", "figure"}
+    assert check_pages.fails("code", ci) and check_pages.fails("equation", ci)
+    assert check_pages.fails("small figure text", ci)
+    assert not check_pages.fails("small figure text", {"code", "equation"})
+    assert not check_pages.fails("scrolling equation", ci)
+    assert check_pages.fails("page", set())

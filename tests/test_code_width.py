@@ -34,6 +34,40 @@ def test_shown_code_fits_the_code_box(path):
                       "break them inside brackets (black style):\n  " + "\n  ".join(long))
 
 
+def fenced_code_lines(text):
+    """The lines inside fenced code blocks (```bash, ```python, ```), not directives (```{...})."""
+    stack = []
+    for line in text.splitlines():
+        fence = re.match(r"\s*(`{3,}|~{3,})(.*)$", line)
+        if fence and stack and fence.group(2).strip() == "" and fence.group(1) == stack[-1][0]:
+            stack.pop()
+        elif fence and not (stack and stack[-1][1] == "code"):
+            stack.append((fence.group(1), "directive" if fence.group(2).strip().startswith("{")
+                          else "code"))
+        elif stack and stack[-1][1] == "code":
+            yield line
+
+
+PROSE = sorted((ROOT / "book").glob("*.md")) + NOTEBOOKS
+
+
+@pytest.mark.parametrize("path", PROSE, ids=lambda p: p.name)
+def test_code_blocks_in_the_prose_fit_the_code_box(path):
+    if path.suffix == ".md":
+        texts = [path.read_text(encoding="utf-8")]
+    else:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        texts = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+    long = [line for text in texts for line in fenced_code_lines(text) if len(line) > CODE_WIDTH]
+    assert not long, (f"{path.name}: {len(long)} line(s) of its code blocks wider than "
+                      f"{CODE_WIDTH} characters:\n  " + "\n  ".join(long))
+
+
+def test_fenced_code_lines_skip_directives():
+    text = "```{exercise} X\n:label: x\n\nwords\n```python\ncode\n```\n```\n```bash\nls\n```\n"
+    assert list(fenced_code_lines(text)) == ["code", "ls"]
+
+
 def included_objects():
     texts = [p.read_text(encoding="utf-8") for p in (ROOT / "book").glob("*.md")]
     for path in NOTEBOOKS:
