@@ -126,8 +126,14 @@ def load_checkpoint(path):
     opt = None
     if "optimizer" in meta:
         kw = dict(meta["optimizer"])
-        opt = OPTIMIZERS[kw.pop("name")](net.params() if net.theta is None else [net.theta], **kw)
-        opt.load_state({k[4:]: v for k, v in arrays.items() if k.startswith("opt_")})
+        state = {k[4:]: v for k, v in arrays.items() if k.startswith("opt_")}
+        params = net.vectors()[0]
+        # a file whose optimizer state has one buffer per weight matrix and bias (as every
+        # file saved before December 2026 has) resumes on net.params(), with the same numbers
+        if any(v.shape != params[0].shape for k, v in state.items() if k != "t"):
+            params = net.params()
+        opt = OPTIMIZERS[kw.pop("name")](params, **kw)
+        opt.load_state(state)
     history = None
     if "history" in meta:
         history = History({k: list(v) for k, v in meta["history"].items()})

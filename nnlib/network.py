@@ -119,6 +119,13 @@ class Network:
         """The gradient arrays [dW1, db1, ...], in the order of params()."""
         return [g for layer in self.layers for g in (layer.dW, layer.db)]
 
+    def vectors(self):
+        """(parameters, gradients) to build and step an optimizer on: ([theta], [grad]),
+        one vector each, or (params(), grads()) for a network whose layers mix dtypes."""
+        if self.theta is None:
+            return self.params(), self.grads()
+        return [self.theta], [self.grad]
+
     def n_params(self):
         return sum(p.size for p in self.params())
 

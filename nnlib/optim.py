@@ -20,7 +20,6 @@ import math
 import numpy as np
 
 
-
 class Optimizer:
     name = "optimizer"
 

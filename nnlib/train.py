@@ -121,8 +121,10 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=0.1, X_val=None
         check_data(net, X_val, y_val, "X_val")
     X = np.asarray(X, dtype=net.dtype)
     y = np.asarray(y)
-    opt = get_optimizer(optimizer, net.params() if net.theta is None else [net.theta], lr)
-    one_vector = net.theta is not None and opt.params[0] is net.theta
+    params, vector_grads = net.vectors()
+    opt = get_optimizer(optimizer, params, lr)
+    # an Optimizer passed in may be built on net.params() instead: it steps with grads
+    on_vectors = opt.params[0] is params[0]
     history = History() if history is None else history
     n = len(X)
     batch_size = n if batch_size is None else int(batch_size)
@@ -147,7 +149,7 @@ def fit(net, X, y, epochs=10, batch_size=32, optimizer="sgd", lr=0.1, X_val=None
             total += value * len(idx)
             if classify:
                 correct += n_correct(net.layers[-1].a, yb)
-            opt.step([net.grad] if one_vector else grads)
+            opt.step(vector_grads if on_vectors else grads)
         record = {"loss": total / n}
         if classify:
             record["acc"] = correct / n

@@ -68,3 +68,28 @@ def test_a_step_with_the_wrong_gradients_is_refused():
     opt = nnlib.Adam([net.theta])
     with pytest.raises(ValueError, match=r"one built on \[net.theta\] with \[net.grad\]"):
         opt.step(net.grads())
+
+
+@pytest.mark.parametrize("one_vector", [True, False])
+def test_a_checkpoint_resumes_whether_its_optimizer_state_is_one_vector_or_per_array(
+        tmp_path, one_vector):
+    # files saved before the Network owned theta hold one Adam buffer per weight and bias
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((64, 5)).astype(np.float32)
+    y = rng.integers(0, 2, 64)
+
+    def trained(opt_of, epochs, start=0, net=None, history=None):
+        net = net or nnlib.mlp([5, 4, 2], seed=1)
+        opt = opt_of(net)
+        h = nnlib.fit(net, X, y, epochs=epochs, start_epoch=start, batch_size=16,
+                      optimizer=opt, history=history)
+        return net, h
+
+    new_adam = lambda net: nnlib.Adam([net.theta] if one_vector else net.params(), lr=0.01)
+    straight, _ = trained(new_adam, 4)
+    net, h = trained(new_adam, 2)
+    nnlib.save(net, tmp_path / "c.npz", optimizer=h.optimizer, history=h)
+    net, opt, h = nnlib.load_checkpoint(tmp_path / "c.npz")
+    resumed, _ = trained(lambda _: opt, 4, start=2, net=net, history=h)
+    for a, b in zip(straight.params(), resumed.params()):
+        np.testing.assert_array_equal(a, b)
