@@ -61,7 +61,7 @@ PAGE ?= index.html
 SCREENSHOT ?= _build/screenshot.png
 NB ?= $(sort $(wildcard notebooks/[0-9]*.ipynb) $(wildcard book/*.ipynb))
 
-.PHONY: help venv test test-drift book check-pages screenshot execute clean clean-all
+.PHONY: help venv test test-drift book check-pages screenshot execute fer-improved clean clean-all
 
 help:
 	@echo "make test         create $(VENV) if missing, install, run all tests and notebooks"
@@ -70,6 +70,7 @@ help:
 	@echo "make check-pages  render every built page in headless Chromium and check math, images, links"
 	@echo "make screenshot PAGE=notebooks/01_neuron_forward_pass.html  save a PNG to $(SCREENSHOT)"
 	@echo "make execute NB=notebooks/05_xor.ipynb  re-run notebook(s) in place to refresh stored outputs"
+	@echo "make fer-improved train chapter 12's improved recipe (FER2013_DIR set; about 40 min)"
 	@echo "make venv         only create and install $(VENV)"
 	@echo "make clean        remove _build; make clean-all also removes $(VENV), MathJax and caches"
 
@@ -129,6 +130,10 @@ execute: $(INSTALLED)
 	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=1200 "$$nb" || exit 1; \
 	done
+
+# chapter 12's improved recipe, one change at a time: writes data/models/emotion_cnn_fer2013_improved.*
+fer-improved: $(INSTALLED)
+	$(BIN)/python scripts/train_fer2013_improved.py
 
 # --- cleaning --------------------------------------------------------------------------
 

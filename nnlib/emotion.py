@@ -42,7 +42,10 @@ FOLDERS = ("happy", "sad", "surprise")      # FER-2013's folder names
 CLASS_NAMES = ("happy", "sad", "surprised")  # label k is CLASS_NAMES[k]
 SIZE = 48
 FER2013_ENV = "FER2013_DIR"
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "data" / "faces" / "examples"  # shaded_*.png
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+EXAMPLES_DIR = DATA_DIR / "faces" / "examples"  # shaded_*.png
+# chapter 12's improved model: weights and report by scripts/train_fer2013_improved.py
+IMPROVED = DATA_DIR / "models" / "emotion_cnn_fer2013_improved"
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")  # chosen once
 FER2013_HOWTO = (
     "FER-2013 (Goodfellow et al. 2013) may not be redistributed, so the book does not ship it. "
@@ -82,19 +85,38 @@ class EmotionCNN(nn.Module):
     and this deep stack then sits at loss ln 3 for a long time.
     seed: if given, torch.manual_seed(seed) is called first, so the initial
     weights are the same every time.
+
+    Two named variants for chapter 12's improved recipe, off by default (the
+    source's network): batch_norm=True puts a BatchNorm2d between every
+    convolution and its ReLU (Ioffe and Szegedy 2015: each channel is
+    standardized over the mini-batch, then scaled and shifted by learned gamma,
+    beta; in eval mode by running averages); dropout=p zeroes each input of the
+    first two dense layers with probability p during training (Srivastava et al.
+    2014).
     """
 
     MEAN, STD = 0.5, 0.25
 
-    def __init__(self, n_classes=3, seed=None, init="he"):
+    def __init__(self, n_classes=3, seed=None, init="he", batch_norm=False,
+                 dropout=0.0):
         super().__init__()
         if init not in ("he", "pytorch"):
             raise ValueError(f"init must be 'he' or 'pytorch', got {init!r}")
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError(f"dropout is a probability in [0, 1), got {dropout!r}")
         if seed is not None:
             torch.manual_seed(seed)
+        self.batch_norm, self.dropout = bool(batch_norm), float(dropout)
 
         def conv(c_in, c_out):
-            return [nn.Conv2d(c_in, c_out, kernel_size=3, padding=1), nn.ReLU()]
+            if not batch_norm:
+                return [nn.Conv2d(c_in, c_out, kernel_size=3, padding=1), nn.ReLU()]
+            # the normalization's shift beta replaces the convolution's bias
+            return [nn.Conv2d(c_in, c_out, kernel_size=3, padding=1, bias=False),
+                    nn.BatchNorm2d(c_out), nn.ReLU()]
+
+        def drop():
+            return [nn.Dropout(dropout)] if dropout else []
 
         self.features = nn.Sequential(
             *conv(1, 16), *conv(16, 32), nn.MaxPool2d(2),
@@ -102,8 +124,8 @@ class EmotionCNN(nn.Module):
             *conv(64, 128), *conv(128, 128), nn.MaxPool2d(2),
         )
         self.classifier = nn.Sequential(
-            nn.Flatten(),
-            nn.Linear(6 * 6 * 128, 256), nn.ReLU(),
+            nn.Flatten(), *drop(),
+            nn.Linear(6 * 6 * 128, 256), nn.ReLU(), *drop(),
             nn.Linear(256, 128), nn.ReLU(),
             nn.Linear(128, n_classes),
         )
@@ -111,7 +133,8 @@ class EmotionCNN(nn.Module):
             for layer in self.modules():
                 if isinstance(layer, (nn.Conv2d, nn.Linear)):
                     nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
-                    nn.init.zeros_(layer.bias)
+                    if layer.bias is not None:
+                        nn.init.zeros_(layer.bias)
 
     def forward(self, x):
         """Logits z of shape (n, n_classes) for images x of shape (n, 1, 48, 48),
@@ -223,21 +246,29 @@ def class_counts(y, n_classes=len(CLASS_NAMES)):
     return torch.bincount(torch.as_tensor(y), minlength=n_classes).tolist()
 
 
-def split_validation(X, y, per_class=46, seed=0):
+def split_validation(X, y, per_class=46, seed=0, fraction=None):
     """Take per_class random images of every class out as a validation set.
 
-    Returns ((X_train, y_train), (X_val, y_val)): disjoint, together all of X.
-    The training part keeps the original order; the validation part is grouped
-    by class. Take the validation set out *before* balancing, so that it holds
-    only real, unaugmented images.
+    With fraction (e.g. 0.1) instead, the split is stratified: round(fraction * n_k)
+    of the n_k images of class k, so the validation set keeps the classes'
+    proportions. Returns ((X_train, y_train), (X_val, y_val)): disjoint, together
+    all of X. The training part keeps the original order; the validation part is
+    grouped by class. Take the validation set out *before* balancing, so that it
+    holds only real, unaugmented images.
     """
+    if fraction is not None and not 0 < fraction < 1:
+        raise ValueError(f"fraction must lie between 0 and 1, got {fraction!r}")
     g = torch.Generator().manual_seed(seed)
     val_idx = []
     for k in range(int(y.max()) + 1):
         idx = torch.nonzero(y == k).flatten()
-        if len(idx) <= per_class:
-            raise ValueError(f"class {k} has only {len(idx)} images; need more than per_class={per_class}")
-        val_idx.append(idx[torch.randperm(len(idx), generator=g)[:per_class]].sort().values)
+        n_val = per_class if fraction is None else round(fraction * len(idx))
+        if not 0 < n_val < len(idx):
+            raise ValueError(
+                f"class {k} has {len(idx)} images, so it cannot give {n_val} to "
+                "validation and keep some for training; lower per_class or fraction"
+            )
+        val_idx.append(idx[torch.randperm(len(idx), generator=g)[:n_val]].sort().values)
     val_idx = torch.cat(val_idx)
     keep = torch.ones(len(y), dtype=torch.bool)
     keep[val_idx] = False
@@ -331,23 +362,33 @@ def _batches(n, batch_size):
     return [slice(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
 
 
-def probabilities(model, X, batch_size=256):
-    """softmax(model(X)) as a float numpy array (n, n_classes), in eval mode without gradients."""
+def probabilities(model, X, batch_size=256, mirror=False):
+    """softmax(model(X)) as a float numpy array (n, n_classes), in eval mode without gradients.
+
+    mirror=True asks twice (test-time mirroring): the mean of the probabilities
+    for each image and for its left-right mirror image.
+    """
     model.eval()
     out = []
     with torch.no_grad():
         for s in _batches(len(X), batch_size):
-            out.append(torch.softmax(model(X[s].to(DEVICE)), dim=1).cpu())
+            x = X[s].to(DEVICE)
+            p = torch.softmax(model(x), dim=1)
+            if mirror:
+                p = (p + torch.softmax(model(torch.flip(x, dims=[3])), dim=1)) / 2
+            out.append(p.cpu())
     return torch.cat(out).numpy()
 
 
-def evaluate(model, X, y=None, batch_size=256):
+def evaluate(model, X, y=None, batch_size=256, mirror=False):
     """Predicted labels (numpy int64, shape (n,)): the argmax of the logits for each image.
 
     y is accepted for symmetry with training code and ignored; score the
     predictions with nnlib.metrics (accuracy, precision_recall_f1, confusion_matrix).
+    mirror=True: the argmax of probabilities(..., mirror=True).
     """
-    return probabilities(model, X, batch_size).argmax(axis=1).astype(np.int64)
+    p = probabilities(model, X, batch_size, mirror=mirror)
+    return p.argmax(axis=1).astype(np.int64)
 
 
 def _loss_and_acc(model, X, y, batch_size=256):
@@ -364,7 +405,8 @@ def _loss_and_acc(model, X, y, batch_size=256):
 
 
 def train(model, train, val=None, epochs=5, lr=1e-3, batch_size=64, seed=0,
-          verbose=True, augment_batches=True, lr_schedule="cosine"):
+          verbose=True, augment_batches=True, lr_schedule="cosine",
+          label_smoothing=0.0):
     """Train with Adam on the cross-entropy loss; return the history, one entry per
     epoch.
 
@@ -374,6 +416,9 @@ def train(model, train, val=None, epochs=5, lr=1e-3, batch_size=64, seed=0,
     the learning rate along lr_t = lr * (1 + cos(pi t / T)) / 2 over the T
     mini-batch steps of the run; "constant" keeps lr. Loss per mini-batch:
         L = -(1/B) sum_i log softmax(z_i)[y_i]      (F.cross_entropy on the logits z)
+    label_smoothing=e trains towards 1 - e + e/K for the true class and e/K for
+    each of the other K - 1 (Szegedy et al. 2016): the network is not pushed to
+    ever larger logits for labels that may be wrong.
     History keys: "loss" and "acc" (mean over the epoch's training batches,
     as seen during training: augmented, weights still changing), "val_loss",
     "val_acc" (after the epoch, eval mode), "time" (seconds per epoch).
@@ -407,7 +452,7 @@ def train(model, train, val=None, epochs=5, lr=1e-3, batch_size=64, seed=0,
                 xb = augment(xb, g)
             xb, yb = xb.to(DEVICE), yb.to(DEVICE)
             z = model(xb)
-            loss = F.cross_entropy(z, yb)
+            loss = F.cross_entropy(z, yb, label_smoothing=label_smoothing)
             if not torch.isfinite(loss):
                 raise RuntimeError(
                     f"the loss became {loss.item()} in epoch {epoch}; "
@@ -470,7 +515,7 @@ def save_weights(model, path):
 
 def load_weights(path, n_classes=3):
     """A new EmotionCNN (eval mode, on DEVICE) with the weights saved at path by
-    save_weights."""
+    save_weights; batch_norm=True if the file holds batch-normalization averages."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(
@@ -491,13 +536,16 @@ def load_weights(path, n_classes=3):
             f"{path} does not hold a state_dict of tensors; "
             "save it with save_weights(model, path)"
         )
-    model = EmotionCNN(n_classes)
+    # a network with batch normalization stores its running averages too
+    batch_norm = any(k.endswith("running_mean") for k in state)
+    model = EmotionCNN(n_classes, batch_norm=batch_norm)
     try:
         model.load_state_dict(state)
     except RuntimeError as err:
         raise ValueError(
-            f"{path} holds the weights of a different network, "
-            f"not EmotionCNN({n_classes}): {str(err).splitlines()[0]} ..."
+            f"{path} holds the weights of a different network, not "
+            f"EmotionCNN({n_classes}, batch_norm={batch_norm}): "
+            f"{str(err).splitlines()[0]} ..."
         ) from None
     return model.to(DEVICE).eval()
 

@@ -52,6 +52,46 @@ def test_init_is_seeded_and_he_scaled():
         em.EmotionCNN(init="zeros")
 
 
+def test_batch_norm_and_dropout_variants():
+    plain, bn = em.EmotionCNN(seed=0), em.EmotionCNN(seed=0, batch_norm=True)
+    norms = [m for m in bn.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    assert [m.num_features for m in norms] == [16, 32, 64, 64, 128, 128]
+    convs = [m for m in bn.modules() if isinstance(m, torch.nn.Conv2d)]
+    assert all(c.bias is None for c in convs)     # beta of the normalization replaces it
+    # each conv loses its bias (16 + 32 + 64 + 64 + 128 + 128 = 432), gains gamma and beta
+    assert em.n_params(bn) == em.n_params(plain) - 432 + 2 * 432
+    x = torch.rand(4, 1, 48, 48, generator=torch.Generator().manual_seed(0))
+    bn.train()
+    h = bn.features[1](bn.features[0]((x - bn.MEAN) / bn.STD))  # conv, then BatchNorm2d
+    assert torch.allclose(h.mean(dim=(0, 2, 3)), torch.zeros(16), atol=1e-5)
+    assert torch.allclose(h.var(dim=(0, 2, 3), unbiased=False), torch.ones(16), atol=1e-3)
+    drop = em.EmotionCNN(seed=0, dropout=0.5)
+    assert sum(isinstance(m, torch.nn.Dropout) for m in drop.modules()) == 2
+    assert all(torch.equal(p, q) for p, q in zip(plain.parameters(), drop.parameters()))
+    drop.eval()
+    assert torch.equal(drop(x), plain.eval()(x))  # dropout is off in eval mode
+    drop.train()
+    assert not torch.equal(drop(x), drop(x))
+    with pytest.raises(ValueError, match="dropout"):
+        em.EmotionCNN(dropout=1.0)
+
+
+def test_label_smoothing_changes_the_target():
+    X, y = images_with_ids([4, 4, 4])
+    runs = {}
+    for e in (0.0, 0.1):
+        model = em.EmotionCNN(seed=0)
+        runs[e] = em.train(model, (X, y), epochs=1, batch_size=12, seed=0, verbose=False,
+                           augment_batches=False, label_smoothing=e)["loss"][0]
+    # first batch, same logits z: smoothed loss = (1 - e) CE + e * mean_k(-log softmax(z)_k)
+    z = em.EmotionCNN(seed=0).train()(X)
+    logp = torch.log_softmax(z, dim=1)
+    ce = -logp[torch.arange(12), y].mean()
+    smooth = 0.9 * ce - 0.1 * logp.mean(dim=1).mean()
+    assert np.isclose(runs[0.0], ce.item(), rtol=1e-5)
+    assert np.isclose(runs[0.1], smooth.item(), rtol=1e-5)
+
+
 def test_one_training_step_reduces_the_loss():
     X, y = images_with_ids([4, 4, 4])
     model = em.EmotionCNN(seed=0)
@@ -85,6 +125,10 @@ def test_evaluate_and_probabilities():
     assert p.shape == (9, 3) and np.allclose(p.sum(axis=1), 1, atol=1e-5)
     pred = em.evaluate(model, X)
     assert pred.dtype == np.int64 and np.array_equal(pred, p.argmax(axis=1))
+    p_mirror = em.probabilities(model, torch.flip(X, dims=[3]))
+    twice = em.probabilities(model, X, batch_size=4, mirror=True)
+    assert np.allclose(twice, (p + p_mirror) / 2, atol=1e-6)
+    assert np.array_equal(em.evaluate(model, X, mirror=True), twice.argmax(axis=1))
 
 
 # ------------------------------------------------------------------ augmentation, balancing, splitting
@@ -140,8 +184,21 @@ def test_split_validation_46_per_class_disjoint():
     assert not ids_t & ids_v and len(ids_t | ids_v) == len(y)
     (_, _), (Xv2, _) = em.split_validation(X, y, per_class=46, seed=0)
     assert torch.equal(Xv, Xv2)
-    with pytest.raises(ValueError, match="only"):
+    with pytest.raises(ValueError, match="cannot give 47"):
         em.split_validation(X, y, per_class=47)
+
+
+def test_split_validation_by_fraction_is_stratified():
+    X, y = images_with_ids([100, 60, 30])
+    (Xt, yt), (Xv, yv) = em.split_validation(X, y, fraction=0.1, seed=0)
+    assert em.class_counts(yv) == [10, 6, 3] and em.class_counts(yt) == [90, 54, 27]
+    ids_t, ids_v = set(Xt[:, 0, 0, 0].tolist()), set(Xv[:, 0, 0, 0].tolist())
+    assert not ids_t & ids_v and len(ids_t | ids_v) == len(y)
+    for bad in (0, 1, 1.5):
+        with pytest.raises(ValueError, match="fraction"):
+            em.split_validation(X, y, fraction=bad)
+    with pytest.raises(ValueError, match="cannot give 0"):
+        em.split_validation(X, y, fraction=0.01)  # 30 * 0.01 rounds to no surprised image
 
 
 def test_synthetic_faces_imbalanced_and_seeded():
@@ -166,6 +223,46 @@ def test_save_load_roundtrip(tmp_path):
     x = torch.rand(3, 1, 48, 48)
     model.eval()
     assert torch.equal(model(x), loaded(x))
+
+
+def test_save_load_roundtrip_batch_norm(tmp_path):
+    model = em.EmotionCNN(seed=0, batch_norm=True)
+    X, y = images_with_ids([4, 4, 4])
+    em.train(model, (X, y), epochs=1, batch_size=6, verbose=False)  # moves the running averages
+    path = tmp_path / "bn.pt"
+    em.save_weights(model, path)
+    loaded = em.load_weights(path)                  # batch_norm found in the file
+    assert loaded.batch_norm and not loaded.training
+    model.eval()
+    assert torch.equal(model(X), loaded(X))
+    assert not em.load_weights(tmp_path / "bn.pt").features[1].running_mean.eq(0).all()
+
+
+def test_improved_recipe_script_on_drawn_faces(tmp_path):
+    """scripts/train_fer2013_improved.py: the ladder, its report and its weights, on tiny data."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "train_fer2013_improved", ROOT / "scripts" / "train_fer2013_improved.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    X, y = em.synthetic_faces(30, seed=0)
+    report = script.run_ladder(X, y, out_dir=tmp_path, name="t", screen_epochs=1,
+                               longer_epochs=2, fraction=0.2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.json", "t.pt"]
+    import json
+    assert json.loads((tmp_path / "t.json").read_text()) == report
+    steps = report["steps"]
+    assert len(steps) == 6 and steps[0]["kept"] and steps[-1]["train_s"] == 0.0
+    assert [s["recipe"]["epochs"] for s in steps] == [1, 1, 1, 1, 2, steps[-1]["recipe"]["epochs"]]
+    assert report["validation"]["per_class"] == [6, 4, 3]
+    # the recipe is the last kept change on top of the changes kept before it
+    kept = [s for s in steps if s["kept"]]
+    assert report["recipe"] == kept[-1]["recipe"]
+    # the weights written are those of the recipe: they give its validation accuracy again
+    (_, _), val = em.split_validation(X, y, fraction=0.2, seed=0)
+    model = em.load_weights(tmp_path / "t.pt")
+    acc, _ = script.val_figures(model, val, report["recipe"]["mirror"])
+    assert acc == kept[-1]["val_acc"]
 
 
 def test_load_errors(tmp_path):
