@@ -12,7 +12,7 @@ from .gradcheck import check_network, numerical_gradient, relative_error
 from .io import load, load_checkpoint, load_weights, save
 from .layers import Dense, init_weights
 from .losses import MSE, BinaryCrossEntropy, CrossEntropy, get_loss
-from .metrics import accuracy, confusion_matrix, precision_recall_f1
+from .metrics import accuracy, balanced_accuracy, confusion_matrix, precision_recall_f1
 from .network import Network, mlp
 from .optim import SGD, Adam, Momentum
 from .train import History, TrainingDiverged, clip_gradients, evaluate, fit

@@ -327,14 +327,17 @@ def warp(batch, theta):
     )
 
 
-def balance_by_augmentation(X, y, seed=0, target=None):
+def balance_by_augmentation(X, y, seed=0, target=None, augment_copies=True):
     """Add augmented copies of the smaller classes until every class has `target`
     images.
 
     target defaults to the size of the largest class (happy). The copies of a
     class go round its images in a random order, so each image is copied about
-    equally often, and every copy is a fresh augment(). Returns (X_bal, y_bal):
-    the originals first, then the copies. Use on the training set only.
+    equally often, and every copy is a fresh augment(). augment_copies=False
+    adds the images themselves instead (train() augments every mini-batch anyway,
+    so a copy is augmented once, like an original, instead of twice). Returns
+    (X_bal, y_bal): the originals first, then the copies. Use on the training set
+    only.
     """
     g = torch.Generator().manual_seed(seed)
     counts = class_counts(y, int(y.max()) + 1)
@@ -352,7 +355,8 @@ def balance_by_augmentation(X, y, seed=0, target=None):
         idx = torch.nonzero(y == k).flatten()
         rounds = math.ceil(missing / count)
         order = torch.cat([torch.randperm(count, generator=g) for _ in range(rounds)])
-        X_parts.append(augment(X[idx[order[:missing]]], g))
+        copies = X[idx[order[:missing]]]
+        X_parts.append(augment(copies, g) if augment_copies else copies)
         y_parts.append(torch.full((missing,), k, dtype=y.dtype))
     return torch.cat(X_parts), torch.cat(y_parts)
 

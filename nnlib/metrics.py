@@ -2,6 +2,8 @@
 
 For class k:  precision = TP / (TP + FP),  recall = TP / (TP + FN),
               F1 = 2 precision recall / (precision + recall)   (0 when undefined).
+Balanced accuracy = the mean of the K per-class recalls: the accuracy on a test set with
+equally many samples of each class.
 """
 import numpy as np
 
@@ -41,3 +43,10 @@ def precision_recall_f1(y_true, y_pred, n_classes=None):
     denom = precision + recall
     f1 = np.divide(2 * precision * recall, denom, out=np.zeros_like(tp), where=denom > 0)
     return {"precision": precision, "recall": recall, "f1": f1, "support": support}
+
+
+def balanced_accuracy(y_true, y_pred, n_classes=None):
+    """Mean of the recalls of the classes that occur in y_true (0.0 if y_true is empty)."""
+    prf = precision_recall_f1(y_true, y_pred, n_classes)
+    present = prf["support"] > 0
+    return float(prf["recall"][present].mean()) if present.any() else 0.0

@@ -69,7 +69,7 @@ def chapter_figures(path):
     markdown = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     title = re.search(r"^# (.+)$", markdown, re.M).group(1).strip()
     words = sum(1 for w in CODE_OR_MATH.sub(" ", markdown).split() if re.search(r"[A-Za-z]", w))
-    equations = len(re.findall(r"^\$\$", markdown, re.M)) // 2
+    equations = len(re.findall(r"^[ \t]*\$\$", markdown, re.M)) // 2  # also inside a list
     shown = [c for c in nb["cells"] if c["cell_type"] == "code"
              and "remove-cell" not in c.get("metadata", {}).get("tags", [])]   # not the Colab set-up
     code = sum(logical_lines("".join(c["source"])) for c in shown)

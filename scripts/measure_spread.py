@@ -48,7 +48,8 @@ def chapter12_run(seed):
     y_tta = ((probs + emotion.probabilities(model, torch.flip(X_test, dims=[3]))) / 2).argmax(axis=1)
     history["test_acc"] = metrics.accuracy(y_true, y_pred)
     history["mistakes"] = int((y_pred != y_true).sum())
-    print(f"  seed {seed}: test {history['test_acc']:.2%}, balanced {recall.mean():.2%}, recall "
+    balanced = metrics.balanced_accuracy(y_true, y_pred, n_classes=3)
+    print(f"  seed {seed}: test {history['test_acc']:.2%}, balanced {balanced:.2%}, recall "
           + ", ".join(f"{r:.2%}" for r in recall) + f", with the mirror {metrics.accuracy(y_true, y_tta):.2%}",
           flush=True)
     return history

@@ -175,6 +175,20 @@ def test_balance_makes_classes_equal():
         em.balance_by_augmentation(X, y, target=5)
 
 
+def test_balance_by_repeating_the_images():
+    X, y = images_with_ids([9, 5, 2])
+    Xb, yb = em.balance_by_augmentation(X, y, seed=0, augment_copies=False)
+    assert em.class_counts(yb) == [9, 9, 9] and torch.equal(Xb[:16], X)
+    # every copy is one of its class's images, unchanged, and they take turns:
+    # 4 copies of 5 sad images use 4 different ones; 7 copies of 2 surprised, 4 and 3
+    ids = {k: X[y == k][:, 0, 0, 0].tolist() for k in range(3)}
+    for k, counts in ((1, [1, 1, 1, 1]), (2, [3, 4])):
+        copies = Xb[16:][yb[16:] == k]
+        assert all(torch.equal(c, X[y == k][ids[k].index(c[0, 0, 0].item())]) for c in copies)
+        used = torch.unique(copies[:, 0, 0, 0], return_counts=True)[1]
+        assert sorted(used.tolist()) == counts
+
+
 def test_split_validation_46_per_class_disjoint():
     X, y = images_with_ids([60, 50, 47])
     (Xt, yt), (Xv, yv) = em.split_validation(X, y, per_class=46, seed=0)
@@ -252,8 +266,10 @@ def test_improved_recipe_script_on_drawn_faces(tmp_path):
     import json
     assert json.loads((tmp_path / "t.json").read_text()) == report
     steps = report["steps"]
-    assert len(steps) == 6 and steps[0]["kept"] and steps[-1]["train_s"] == 0.0
-    assert [s["recipe"]["epochs"] for s in steps] == [1, 1, 1, 1, 2, steps[-1]["recipe"]["epochs"]]
+    assert len(steps) == 7 and steps[0]["kept"] and steps[-1]["train_s"] == 0.0
+    assert [s["recipe"]["epochs"] for s in steps[:5]] == [1, 1, 1, 1, 2]
+    assert [s["recipe"]["augment_copies"] for s in steps[:5]] == [True] * 5
+    assert steps[5]["recipe"]["augment_copies"] is False  # the photos repeated
     assert report["validation"]["per_class"] == [6, 4, 3]
     # the recipe is the last kept change on top of the changes kept before it
     kept = [s for s in steps if s["kept"]]
@@ -261,7 +277,8 @@ def test_improved_recipe_script_on_drawn_faces(tmp_path):
     # the weights written are those of the recipe: they give its validation accuracy again
     (_, _), val = em.split_validation(X, y, fraction=0.2, seed=0)
     model = em.load_weights(tmp_path / "t.pt")
-    acc, _ = script.val_figures(model, val, report["recipe"]["mirror"])
+    acc, _, answers = script.val_figures(model, val, report["recipe"]["mirror"])
+    assert np.isclose(sum(answers), 1) and answers == kept[-1]["val_answers"]
     assert acc == kept[-1]["val_acc"]
 
 

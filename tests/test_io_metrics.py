@@ -91,5 +91,12 @@ def test_metrics_on_a_known_example():
     assert np.allclose(prf["f1"], [2 / 3, 2 / 3, 2 / 3])
     assert prf["support"].tolist() == [2, 3, 1]
     assert nnlib.precision_recall_f1([0, 0], [0, 0], n_classes=2)["f1"].tolist() == [1.0, 0.0]
+    # balanced accuracy: the mean of the recalls 1/2, 2/3, 1
+    assert nnlib.balanced_accuracy(y_true, y_pred) == pytest.approx((1 / 2 + 2 / 3 + 1) / 3)
+    # "always class 0" on four of class 0 and one of class 1: accuracy 0.8, balanced 0.5
+    assert nnlib.balanced_accuracy([0, 0, 0, 0, 1], [0] * 5) == pytest.approx(0.5)
+    # a class that never occurs in y_true is left out of the mean, not counted as recall 0
+    assert nnlib.balanced_accuracy([0, 1], [0, 1], n_classes=3) == 1.0
+    assert nnlib.balanced_accuracy([], []) == 0.0
     with pytest.raises(ValueError, match="has 2 labels but y_pred has 3"):
         nnlib.accuracy([0, 1], [0, 1, 1])
