@@ -15,7 +15,6 @@ from pathlib import Path
 import argparse
 
 import numpy as np
-import torch
 
 from nnlib import emotion, metrics
 
@@ -45,7 +44,7 @@ def chapter12_run(seed):
     probs = emotion.probabilities(model, X_test)
     y_pred = probs.argmax(axis=1)
     recall = metrics.precision_recall_f1(y_true, y_pred, n_classes=3)["recall"]
-    y_tta = ((probs + emotion.probabilities(model, torch.flip(X_test, dims=[3]))) / 2).argmax(axis=1)
+    y_tta = emotion.evaluate(model, X_test, mirror=True)  # with the mirror image
     history["test_acc"] = metrics.accuracy(y_true, y_pred)
     history["mistakes"] = int((y_pred != y_true).sum())
     balanced = metrics.balanced_accuracy(y_true, y_pred, n_classes=3)
